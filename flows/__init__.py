@@ -1,0 +1,13 @@
+"""Prefect flows and the ``veille`` command line.
+
+Prefect reads its settings when first imported, so the defaults veille needs are set here, before
+any flow module imports it. Each is only a default: the operator's environment wins.
+"""
+
+import os
+
+# No usage telemetry from an unattended job; its heartbeat also contends for the temporary
+# server's SQLite file and prints tracebacks at shutdown.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# One line per task run floods the terminal at 1,000 feeds; veille prints its own summary.
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")

@@ -1,0 +1,227 @@
+"""The ``veille`` command line: each command parses its options and calls what the flows call.
+
+Results go to stdout (``--json`` where a script may read them); progress and errors to stderr.
+An expected failure (:class:`tasks.errors.VeilleError`) is one ``Error: …`` line and a non-zero
+exit: 2 for configuration mistakes, 1 otherwise. Anything else keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from tasks.errors import ConfigError, VeilleError
+
+app = typer.Typer(
+    name="veille",
+    help="Watch French business news for Amazon and grocery retail; alert when the story moves.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+feeds_app = typer.Typer(help="The feeds: their health, and OPML import.", invoke_without_command=True)
+app.add_typer(feeds_app, name="feeds")
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+ConfigOpt = typer.Option(None, "--config", "-c", help="feeds.toml (default: $VEILLE_CONFIG or config/feeds.toml)")
+DbOpt = typer.Option(None, "--db", help="SQLite database (default: [settings].database or $VEILLE_DB)")
+
+
+def handle_errors(fn: F) -> F:
+    """Turn an expected failure into one line on stderr and an exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ConfigError as exc:
+            err.print(f"Error: {exc}", markup=False)
+            raise typer.Exit(2) from None
+        except VeilleError as exc:
+            err.print(f"Error: {exc}", markup=False)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def quiet_prefect_shutdown() -> None:
+    """Hide the temporary server's own shutdown noise (cancelled background flushes).
+
+    With no PREFECT_API_URL, Prefect starts a server for the run and stops it at exit; its
+    event recorder is cancelled mid-flush and logs tracebacks that say nothing about veille.
+    """
+    logging.getLogger("prefect.server").setLevel(logging.CRITICAL)
+    logging.getLogger("docket").setLevel(logging.CRITICAL)
+
+
+def resolve_db(config_path: str | None, db: Path | None) -> Path:
+    """The database path: --db, else $VEILLE_DB / [settings].database."""
+    if db is not None:
+        return db
+    from config.settings import load_config
+
+    return load_config(config_path).settings.database
+
+
+@app.command("poll")
+@handle_errors
+def poll_command(
+    config: str | None = ConfigOpt,
+    db: Path | None = DbOpt,
+    all_feeds: bool = typer.Option(False, "--all", help="Poll every feed, even if not due."),
+    no_alerts: bool = typer.Option(False, "--no-alerts", help="Store events, queue no alerts."),
+    no_deliver: bool = typer.Option(False, "--no-deliver", help="Queue alerts, send later."),
+    json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Poll the configured feeds once: fetch, extract, detect, store, alert."""
+    from config.settings import load_config
+
+    from .poll import poll
+
+    load_config(config)  # a bad config is one line here, before Prefect starts
+    quiet_prefect_shutdown()
+    summary = poll(config_path=config, force=all_feeds, alerts=not no_alerts,
+                   database=str(db) if db else None)
+    delivered = None
+    if not no_alerts and not no_deliver and summary.get("alerts_queued"):
+        delivered = _deliver(config, db)
+    if json_out:
+        out.print_json(json.dumps({**summary, "delivery": delivered}))
+        return
+    for line in summary["failures"]:
+        err.print(f"✗ {line}", markup=False)
+    out.print(format_summary(summary), markup=False)
+    if delivered:
+        out.print(f"alerts: {delivered}", markup=False)
+
+
+def _deliver(config: str | None, db: Path | None) -> dict[str, Any]:
+    from .deliver import deliver
+
+    return deliver(config_path=config, database=str(db) if db else None)
+
+
+def format_summary(s: dict[str, Any]) -> str:
+    """One paragraph a person reads at a glance."""
+    lines = [
+        f"feeds: {s['feeds_ok']} ok, {s['feeds_not_modified']} not modified, "
+        f"{s['feeds_failed']} failed, {s['feeds_deferred']} not due (of {s['feeds_total']})",
+        f"entries: {s['new_entries']} new; articles: {s['new_articles']} new, "
+        f"{s['relevant_articles']} about the storyline, {s['articles_failed']} to retry",
+        f"events: {s['events']}; alerts queued: {s['alerts_queued']}",
+    ]
+    if s["failures_by_kind"]:
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(s["failures_by_kind"].items()))
+        lines.append(f"failures by kind: {kinds}")
+    lines.append(f"took {s['seconds']:.1f} s")
+    return "\n".join(lines)
+
+
+@feeds_app.callback()
+@handle_errors
+def feeds_command(
+    ctx: typer.Context,
+    config: str | None = ConfigOpt,
+    db: Path | None = DbOpt,
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """Show each feed's health: last success, consecutive failures, last error."""
+    if ctx.invoked_subcommand:
+        return
+    from config.settings import load_config
+    from storage.db import open_db
+    from storage.feeds import feed_health
+
+    cfg = load_config(config)
+    path = db or cfg.settings.database
+    rows = feed_health(open_db(path)) if Path(path).exists() else []
+    known = {r["url"] for r in rows}
+    for feed in cfg.feeds:
+        if feed.url not in known:
+            rows.append({"name": feed.name, "url": feed.url, "last_success": None,
+                         "consecutive_failures": 0, "last_error": None, "entries_seen": 0,
+                         "last_error_kind": None, "failed_articles": 0,
+                         "retry_after_until": None})
+    if json_out:
+        out.print_json(json.dumps(rows))
+        return
+    table = Table(title=f"{len(rows)} feeds")
+    for col in ("feed", "last success", "failures", "entries", "last error"):
+        table.add_column(col)
+    for r in rows:
+        fails = r["consecutive_failures"] or 0
+        style = "red" if fails >= 3 else "yellow" if fails else ""
+        table.add_row(
+            r["name"], r["last_success"] or "never", str(fails), str(r["entries_seen"] or 0),
+            (f"{r['last_error_kind']}: {r['last_error']}" if fails and r["last_error"] else ""),
+            style=style,
+        )
+    out.print(table)
+
+
+@feeds_app.command("import")
+@handle_errors
+def feeds_import_command(
+    opml: Path = typer.Argument(..., help="An OPML file exported from a feed reader."),
+    config: str | None = ConfigOpt,
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the TOML, change nothing."),
+) -> None:
+    """Add the feeds of an OPML file to feeds.toml (those not already there)."""
+    from config.settings import config_path, load_config
+    from tasks.opml import parse_opml, render_feeds_toml
+
+    try:
+        content = opml.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{opml}: cannot read: {exc.strerror}") from None
+    found = parse_opml(content, str(opml))
+    target = config_path(config)
+    existing = {f.url for f in load_config(target).feeds} if target.exists() else set()
+    new = [f for f in found if f["url"] not in existing]
+    text = render_feeds_toml(new)
+    if dry_run:
+        out.print(text, markup=False)
+    elif new:
+        with target.open("a", encoding="utf-8") as fh:
+            fh.write("\n" + text)
+        load_config(target)  # what we wrote must load
+    err.print(f"{len(new)} new feeds ({len(found) - len(new)} already there) → {target}")
+
+
+@app.command("check-config")
+@handle_errors
+def check_config_command(config: str | None = ConfigOpt) -> None:
+    """Validate feeds.toml and the watchlist; print what was loaded."""
+    from config.settings import config_path, load_config
+    from config.watchlist import load_watchlist
+
+    cfg = load_config(config)
+    wl = load_watchlist(cfg.settings.watchlist)
+    out.print(f"{config_path(config)}: {len(cfg.feeds)} feeds, database {cfg.settings.database}")
+    out.print(f"watchlist: {len(wl.retailers)} retailers")
+
+
+def main() -> None:
+    """Entry point of the ``veille`` command."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

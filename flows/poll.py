@@ -1,0 +1,328 @@
+"""The ``poll`` flow: feeds → new entries → articles → detection → storyline → outbox.
+
+Prefect runs a task per feed (fetch + parse) and a task per feed's batch of new articles (fetch +
+extract): a task per article would cost more in Prefect's bookkeeping than the work itself
+(DESIGN.md). Everything that writes to SQLite happens here, in the flow's own thread, one
+transaction per article, so an article, its mentions, its events and their deliveries land
+together or not at all; a crash at any point is caught up by the next poll.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task, unmapped
+from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from config.settings import Config, FeedConfig, load_config
+from storage import articles as article_store
+from storage import feeds as feed_store
+from storage.db import open_db, transaction, utcnow
+from tasks.errors import FetchError
+from tasks.extract import ExtractedArticle, extract_article
+from tasks.feeds import parse_feed
+from tasks.fetch import Fetcher, FetchOptions
+
+from .pipeline import ArticleProcessor
+
+
+@dataclass(frozen=True)
+class FeedJob:
+    """What a feed task needs: the feed and its validators for a conditional GET."""
+
+    id: str
+    name: str
+    url: str
+    etag: str | None
+    last_modified: str | None
+
+
+@dataclass
+class FeedOutcome:
+    """What a feed task found: entries, 304, or one line of failure."""
+
+    job: FeedJob
+    state: str  # ok | not_modified | failed
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    etag: str | None = None
+    last_modified: str | None = None
+    kind: str | None = None
+    message: str | None = None
+    retry_after: float | None = None
+    warning: str | None = None
+
+
+@dataclass
+class ArticleOutcome:
+    """One entry's article: extracted (or the feed's text kept), or a failure to retry later."""
+
+    entry: dict[str, Any]
+    article: ExtractedArticle | None
+    kind: str | None = None
+    message: str | None = None
+
+
+@dataclass
+class PollSummary:
+    """What one poll did, for the command line and the Prefect UI."""
+
+    feeds_total: int = 0
+    feeds_ok: int = 0
+    feeds_not_modified: int = 0
+    feeds_failed: int = 0
+    feeds_deferred: int = 0
+    new_entries: int = 0
+    new_articles: int = 0
+    relevant_articles: int = 0
+    articles_failed: int = 0
+    events: int = 0
+    alerts_queued: int = 0
+    failures_by_kind: dict[str, int] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def fetch_options(config: Config) -> FetchOptions:
+    """The fetcher's options from the [settings.fetch] table."""
+    return FetchOptions(**config.settings.fetch.model_dump())
+
+
+def _entry_dict(entry: Any) -> dict[str, Any]:
+    published = entry.published.isoformat() if entry.published else None
+    return {
+        "key": entry.key,
+        "guid": entry.guid,
+        "url": entry.url,
+        "canonical_url": entry.canonical_url,
+        "title": entry.title,
+        "summary": entry.summary,
+        "published": published,
+    }
+
+
+@task(name="poll-feed", cache_policy=NO_CACHE)
+def poll_feed(job: FeedJob, fetcher: Fetcher) -> FeedOutcome:
+    """Fetch one feed (conditional GET) and parse it; failures come back as data, not raised."""
+    try:
+        result = fetcher.fetch(job.url, etag=job.etag, last_modified=job.last_modified)
+    except FetchError as exc:
+        return FeedOutcome(
+            job, "failed", kind=exc.kind, message=exc.message, retry_after=exc.retry_after
+        )
+    if result.not_modified:
+        return FeedOutcome(job, "not_modified", etag=result.etag, last_modified=result.last_modified)
+    parsed = parse_feed(result.content, url=result.url, headers=result.headers)
+    if not parsed.entries and parsed.error:
+        return FeedOutcome(job, "failed", kind="parse", message=parsed.error)
+    return FeedOutcome(
+        job,
+        "ok",
+        entries=[_entry_dict(e) for e in parsed.entries],
+        etag=result.etag,
+        last_modified=result.last_modified,
+        warning=parsed.error,
+    )
+
+
+_PERMANENT = {"http_404", "http_410", "http_401", "http_403", "bad_scheme", "blocked_host"}
+
+
+@task(name="fetch-articles", cache_policy=NO_CACHE)
+def fetch_articles(entries: list[dict[str, Any]], fetcher: Fetcher, retries: int) -> list[ArticleOutcome]:
+    """Fetch and extract one feed's new articles; a page that fails keeps the feed's text."""
+    outcomes: list[ArticleOutcome] = []
+    for entry in entries:
+        published = _parse_dt(entry.get("published"))
+        html: bytes | None = None
+        note: str | None = None
+        url = entry.get("url") or ""
+        try:
+            if not url:
+                raise FetchError("no_link", "", "the entry has no link")
+            html = fetcher.fetch(url).content
+        except FetchError as exc:
+            last_try = entry.get("attempts", 0) + 1 >= retries
+            if exc.kind not in _PERMANENT and exc.kind != "no_link" and not last_try:
+                outcomes.append(ArticleOutcome(entry, None, kind=exc.kind, message=exc.message))
+                continue
+            note = f"page not fetched ({exc.kind}): kept the feed's title and summary"
+        article = extract_article(
+            html,
+            url=url,
+            feed_title=entry.get("title") or "",
+            feed_summary=entry.get("summary") or "",
+            feed_published=published,
+        )
+        if note and article.note is None:
+            article = ExtractedArticle(**{**article.__dict__, "note": note})
+        outcomes.append(ArticleOutcome(entry, article))
+    return outcomes
+
+
+def _parse_dt(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def _due(feed: FeedConfig, row: feed_store.FeedRow | None, now: datetime, force: bool) -> str | None:
+    """None when the feed is to be polled now, else why not (one word)."""
+    if row is None:
+        return None
+    if row.retry_after_until and (until := _parse_dt(row.retry_after_until)) and until > now:
+        return "retry_after"
+    if force or feed.interval is None or not row.last_polled:
+        return None
+    last = _parse_dt(row.last_polled)
+    if last and now - last < timedelta(minutes=feed.interval) - timedelta(seconds=30):
+        return "interval"
+    return None
+
+
+def _failure_line(name: str, url: str, kind: str, message: str) -> str:
+    return f"{name} ({url}): {kind}: {message}"
+
+
+@flow(name="poll", log_prints=False)
+def poll(
+    config_path: str | None = None,
+    force: bool = False,
+    alerts: bool = True,
+    database: str | None = None,
+) -> dict[str, Any]:
+    """Poll every due feed once, store what is new, and queue the alerts it causes."""
+    config = load_config(config_path)
+    summary = run_poll(config, force=force, alerts=alerts, database=database)
+    return summary.as_dict()
+
+
+def run_poll(
+    config: Config,
+    *,
+    force: bool = False,
+    alerts: bool = True,
+    database: str | Path | None = None,
+    fetcher: Fetcher | None = None,
+) -> PollSummary:
+    """The body of the poll flow (must run inside a flow: it maps Prefect tasks)."""
+    started = time.monotonic()
+    logger = get_run_logger()
+    settings = config.settings
+    db = open_db(database or settings.database)
+    own_fetcher = fetcher is None
+    fetcher = fetcher or Fetcher(fetch_options(config))
+    summary = PollSummary(feeds_total=len(config.feeds))
+    kinds: Counter[str] = Counter()
+    try:
+        with transaction(db):
+            feed_store.sync_feeds(db, config.feeds)
+        rows = feed_store.get_feeds(db)
+        now = datetime.now(UTC)
+        jobs: list[FeedJob] = []
+        first_poll: set[str] = set()
+        for feed in config.feeds:
+            row = rows.get(feed.id)
+            if _due(feed, row, now, force):
+                summary.feeds_deferred += 1
+                continue
+            if row is None or not row.last_success:
+                first_poll.add(feed.id)
+            jobs.append(
+                FeedJob(feed.id, feed.name, feed.url, row and row.etag, row and row.last_modified)
+            )
+
+        outcomes = poll_feed.map(jobs, unmapped(fetcher)).result() if jobs else []
+        for outcome in outcomes:
+            job = outcome.job
+            with transaction(db):
+                if outcome.state == "failed":
+                    until = None
+                    if outcome.retry_after:
+                        until = (now + timedelta(seconds=outcome.retry_after)).isoformat(
+                            timespec="seconds"
+                        )
+                    feed_store.record_feed_failure(
+                        db, job.id, kind=outcome.kind or "error",
+                        message=outcome.message or "", retry_after_until=until,
+                    )
+                    summary.feeds_failed += 1
+                    kinds[outcome.kind or "error"] += 1
+                    line = _failure_line(job.name, job.url, outcome.kind or "error",
+                                         outcome.message or "")
+                    summary.failures.append(line)
+                    logger.info("feed failed: %s", line)
+                    continue
+                feed_store.record_feed_success(
+                    db, job.id, etag=outcome.etag, last_modified=outcome.last_modified,
+                    warning=outcome.warning,
+                )
+                if outcome.state == "not_modified":
+                    summary.feeds_not_modified += 1
+                    continue
+                summary.feeds_ok += 1
+                new = feed_store.insert_entries(
+                    db, job.id, outcome.entries, archive=job.id in first_poll
+                )
+                summary.new_entries += len(new)
+
+        pending = feed_store.pending_entries(
+            db,
+            max_attempts=max(1, settings.article_retries),
+            per_feed=settings.max_new_articles_per_feed,
+        )
+        by_feed: dict[str, list[dict[str, Any]]] = {}
+        for entry in pending:
+            by_feed.setdefault(entry["feed_id"], []).append(entry)
+        batches = list(by_feed.values())
+        article_outcomes: list[list[ArticleOutcome]] = (
+            fetch_articles.map(
+                batches, unmapped(fetcher), unmapped(max(1, settings.article_retries))
+            ).result()
+            if batches
+            else []
+        )
+        processor = ArticleProcessor(db, config, alerts=alerts)
+        for batch in article_outcomes:
+            for item in batch:
+                entry = item.entry
+                if item.article is None:
+                    with transaction(db):
+                        feed_store.mark_entry(
+                            db, entry["id"], state="failed", error=f"{item.kind}: {item.message}"
+                        )
+                    summary.articles_failed += 1
+                    kinds[f"article_{item.kind}"] += 1
+                    summary.failures.append(
+                        _failure_line(entry["feed_name"], entry.get("url") or "",
+                                      item.kind or "error", (item.message or "") + " (will retry)")
+                    )
+                    continue
+                result = processor.process(entry, item.article)
+                summary.new_articles += int(result.new)
+                summary.relevant_articles += int(result.relevant)
+                summary.events += result.events
+                summary.alerts_queued += result.deliveries
+        processor.finish()
+        summary.failures_by_kind = dict(kinds)
+    finally:
+        if own_fetcher:
+            fetcher.close()
+        db.close()
+    summary.seconds = round(time.monotonic() - started, 3)
+    return summary
+
+
+__all__ = ["PollSummary", "poll", "run_poll", "utcnow"]
