@@ -171,7 +171,7 @@ text in its boilerplate, cuts it at the paywall (half kept), edits 10 % of the w
 
 def variant(story: Story, kind: str, rng: random.Random, outlet: int = 0) -> Story:
     """One reprint of ``story`` by outlet number ``outlet``."""
-    return replace(VARIANTS[kind](story, rng), ident=f"{story.ident}~{kind}{outlet}")
+    return replace(VARIANTS[kind](story, rng), ident=f"{story.ident}~{kind}~{outlet}")
 
 
 def corpus(

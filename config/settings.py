@@ -41,6 +41,9 @@ class FetchSettings(_Strict):
     max_retry_after: float = Field(30.0, ge=0)
     user_agent: str = "veille/0.1 (news monitoring; +https://github.com/veille/veille)"
     allow_private_hosts: bool = False
+    allowed_hosts: list[str] = Field(
+        [], description="exact hosts exempt from the private-address guard, e.g. 127.0.0.1"
+    )
 
 
 class NotifySettings(_Strict):

@@ -28,7 +28,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-feeds_app = typer.Typer(help="The feeds: their health, and OPML import.", invoke_without_command=True)
+feeds_app = typer.Typer(
+    help="The feeds: their health, and OPML import.", invoke_without_command=True
+)
 app.add_typer(feeds_app, name="feeds")
 
 out = Console(highlight=False)
@@ -36,8 +38,12 @@ err = Console(stderr=True, highlight=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-ConfigOpt = typer.Option(None, "--config", "-c", help="feeds.toml (default: $VEILLE_CONFIG or config/feeds.toml)")
-DbOpt = typer.Option(None, "--db", help="SQLite database (default: [settings].database or $VEILLE_DB)")
+ConfigOpt = typer.Option(
+    None, "--config", "-c", help="feeds.toml (default: $VEILLE_CONFIG or config/feeds.toml)"
+)
+DbOpt = typer.Option(
+    None, "--db", help="SQLite database (default: [settings].database or $VEILLE_DB)"
+)
 
 
 def handle_errors(fn: F) -> F:
@@ -93,8 +99,9 @@ def poll_command(
 
     load_config(config)  # a bad config is one line here, before Prefect starts
     quiet_prefect_shutdown()
-    summary = poll(config_path=config, force=all_feeds, alerts=not no_alerts,
-                   database=str(db) if db else None)
+    summary = poll(
+        config_path=config, force=all_feeds, alerts=not no_alerts, database=str(db) if db else None
+    )
     delivered = None
     if not no_alerts and not no_deliver and summary.get("alerts_queued"):
         delivered = _deliver(config, db)
@@ -151,10 +158,19 @@ def feeds_command(
     known = {r["url"] for r in rows}
     for feed in cfg.feeds:
         if feed.url not in known:
-            rows.append({"name": feed.name, "url": feed.url, "last_success": None,
-                         "consecutive_failures": 0, "last_error": None, "entries_seen": 0,
-                         "last_error_kind": None, "failed_articles": 0,
-                         "retry_after_until": None})
+            rows.append(
+                {
+                    "name": feed.name,
+                    "url": feed.url,
+                    "last_success": None,
+                    "consecutive_failures": 0,
+                    "last_error": None,
+                    "entries_seen": 0,
+                    "last_error_kind": None,
+                    "failed_articles": 0,
+                    "retry_after_until": None,
+                }
+            )
     if json_out:
         out.print_json(json.dumps(rows))
         return
@@ -165,7 +181,10 @@ def feeds_command(
         fails = r["consecutive_failures"] or 0
         style = "red" if fails >= 3 else "yellow" if fails else ""
         table.add_row(
-            r["name"], r["last_success"] or "never", str(fails), str(r["entries_seen"] or 0),
+            r["name"],
+            r["last_success"] or "never",
+            str(fails),
+            str(r["entries_seen"] or 0),
             (f"{r['last_error_kind']}: {r['last_error']}" if fails and r["last_error"] else ""),
             style=style,
         )
@@ -212,6 +231,171 @@ def check_config_command(config: str | None = ConfigOpt) -> None:
     wl = load_watchlist(cfg.settings.watchlist)
     out.print(f"{config_path(config)}: {len(cfg.feeds)} feeds, database {cfg.settings.database}")
     out.print(f"watchlist: {len(wl.retailers)} retailers")
+
+
+@app.command("serve")
+@handle_errors
+def serve_command(
+    config: str | None = ConfigOpt,
+    poll_every: float | None = typer.Option(
+        None, help="Minutes between polls (default: settings)."
+    ),
+    deliver_every: float | None = typer.Option(None, help="Minutes between deliveries."),
+) -> None:
+    """Serve the poll, deliver and backfill deployments on their schedules until Ctrl-C."""
+    from datetime import timedelta
+
+    from config.settings import load_config
+
+    from .serve import serve_forever
+
+    cfg = load_config(config)
+    quiet_prefect_shutdown()
+    try:
+        serve_forever(
+            cfg,
+            config,
+            poll_every=timedelta(minutes=poll_every) if poll_every else None,
+            deliver_every=timedelta(minutes=deliver_every) if deliver_every else None,
+        )
+    except KeyboardInterrupt:
+        err.print("stopped")
+
+
+@app.command("backfill")
+@handle_errors
+def backfill_command(
+    urls: list[str] = typer.Argument(None, help="Article URLs to read."),
+    from_file: Path | None = typer.Option(None, "--file", "-f", help="A file of URLs, one a line."),
+    feed: list[str] = typer.Option([], "--feed", help="A feed (or archive) URL; repeatable."),
+    query: list[str] = typer.Option([], "--query", "-q", help="A Google News search, in French."),
+    since: str | None = typer.Option(None, help="Only items published on or after (YYYY-MM-DD)."),
+    until: str | None = typer.Option(None, help="Only items published on or before."),
+    reprocess: bool = typer.Option(
+        False, "--reprocess", help="Re-run detection on stored articles."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would change; write nothing."),
+    no_alerts: bool = typer.Option(False, "--no-alerts", help="Write events, send no digest."),
+    config: str | None = ConfigOpt,
+    db: Path | None = DbOpt,
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """Backfill by hand; its events go out as one digest per channel (or not at all)."""
+    from rich.progress import Progress
+
+    from config.settings import load_config
+
+    from .backfill import _parse_date, run_backfill
+
+    cfg = load_config(config)
+    all_urls = list(urls or [])
+    if from_file:
+        try:
+            lines = from_file.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise ConfigError(f"{from_file}: cannot read: {exc.strerror}") from None
+        all_urls += [u.strip() for u in lines if u.strip() and not u.startswith("#")]
+    if not (all_urls or feed or query or reprocess):
+        raise ConfigError("backfill: give URLs, --file, --feed, --query or --reprocess")
+    try:
+        start, end = _parse_date(since), _parse_date(until)
+    except ValueError as exc:
+        raise ConfigError(f"--since/--until: expected YYYY-MM-DD ({exc})") from None
+    with Progress(console=err, transient=True) as bar:
+        task_id = bar.add_task("backfill", total=None)
+
+        def progress(label: str, i: int, n: int) -> None:
+            bar.update(task_id, total=n, completed=i, description=label[-60:])
+
+        summary = run_backfill(
+            cfg,
+            urls=all_urls,
+            feeds=feed,
+            queries=query,
+            since=start,
+            until=end,
+            reprocess=reprocess,
+            dry_run=dry_run,
+            alerts=not no_alerts,
+            database=str(db) if db else None,
+            progress=progress,
+        )
+    delivered = None
+    if summary.deliveries and not dry_run:
+        delivered = _deliver(config, db)
+    if json_out:
+        out.print_json(json.dumps({**summary.as_dict(), "delivery": delivered}, default=str))
+        return
+    for line in summary.failures:
+        err.print(f"✗ {line}", markup=False)
+    head = "dry run, nothing written: " if dry_run else ""
+    out.print(
+        f"{head}{summary.articles_seen} articles read, {summary.new_articles} new, "
+        f"{summary.relevant} about the storyline, {len(summary.events)} events",
+        markup=False,
+    )
+    for e in summary.events:
+        sign = e.get("change", "+")
+        out.print(
+            f"  {sign} {e.get('kind', '')} {e.get('retailer', '')}: "
+            f"{e.get('old_status') or '∅'} → {e.get('new_status', '')}",
+            markup=False,
+        )
+    if delivered:
+        out.print(f"alerts: {delivered}", markup=False)
+
+
+@app.command("report")
+@handle_errors
+def report_command(
+    html: Path = typer.Option(Path("report.html"), "--html", help="Where to write the page."),
+    config: str | None = ConfigOpt,
+    db: Path | None = DbOpt,
+) -> None:
+    """Write one self-contained HTML page: the storyline's timeline per retailer."""
+    from tasks.report import ReportPoint, RetailerTimeline, render_report
+
+    from storage.db import open_db
+    from storage.timeline import report_rows
+
+    path = resolve_db(config, db)
+    timelines: dict[str, RetailerTimeline] = {}
+    for r in report_rows(open_db(path)):
+        tl = timelines.setdefault(r["retailer"], RetailerTimeline(r["retailer"], r["name"], []))
+        tl.points.append(
+            ReportPoint(
+                published=_dt(r["published"]),
+                status=r["status"],
+                reported=bool(r["reported"]),
+                sentence=r["sentence"] or "",
+                url=r["url"] or "",
+                source=r["source"] or "",
+                title=r["title"] or "",
+            )
+        )
+    html.write_text(render_report(list(timelines.values())), encoding="utf-8")
+    out.print(f"{html} ({len(timelines)} retailers)")
+
+
+def _dt(value: str) -> Any:
+    from datetime import UTC, datetime
+
+    dt = datetime.fromisoformat(value)
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+@app.command("browse")
+@handle_errors
+def browse_command(config: str | None = ConfigOpt, db: Path | None = DbOpt) -> None:
+    """Open the database in Datasette (pip install 'veille[browse]')."""
+    import shutil
+    import subprocess
+
+    path = resolve_db(config, db)
+    exe = shutil.which("datasette") or str(Path(sys.executable).with_name("datasette"))
+    if not Path(exe).exists():
+        raise ConfigError("datasette is not installed: pip install -e '.[browse]'")
+    raise typer.Exit(subprocess.call([exe, str(path)]))
 
 
 def main() -> None:

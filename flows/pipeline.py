@@ -113,7 +113,9 @@ class ArticleProcessor:
             if not inserted:
                 return ProcessResult(new=False)
             detection = detect_article(
-                article.title or entry.get("title"), article.text, article.language,
+                article.title or entry.get("title"),
+                article.text,
+                article.language,
                 watchlist=self.watchlist,
             )
             article_store.set_detection(self.db, aid, relevant=detection.relevant, at=now)
@@ -135,7 +137,12 @@ class ArticleProcessor:
             deliveries = 0
             keys = list(outcome.new_event_keys)
             # A feed's archive (its first poll) is recorded quietly; a backfill goes as a digest.
-            if keys and self.alerts and self.channels and (self.backfill or not entry.get("archive")):
+            if (
+                keys
+                and self.alerts
+                and self.channels
+                and (self.backfill or not entry.get("archive"))
+            ):
                 from storage.outbox import enqueue_deliveries
 
                 deliveries = enqueue_deliveries(self.db, keys, self.channels, digest=self.digest)

@@ -18,10 +18,8 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
-from prefect.task_runners import ThreadPoolTaskRunner
 
 from config.settings import Config, FeedConfig, load_config
-from storage import articles as article_store
 from storage import feeds as feed_store
 from storage.db import open_db, transaction, utcnow
 from tasks.errors import FetchError
@@ -93,7 +91,9 @@ class PollSummary:
 
 def fetch_options(config: Config) -> FetchOptions:
     """The fetcher's options from the [settings.fetch] table."""
-    return FetchOptions(**config.settings.fetch.model_dump())
+    fields = config.settings.fetch.model_dump()
+    fields["allowed_hosts"] = tuple(fields["allowed_hosts"])
+    return FetchOptions(**fields)
 
 
 def _entry_dict(entry: Any) -> dict[str, Any]:
@@ -119,7 +119,9 @@ def poll_feed(job: FeedJob, fetcher: Fetcher) -> FeedOutcome:
             job, "failed", kind=exc.kind, message=exc.message, retry_after=exc.retry_after
         )
     if result.not_modified:
-        return FeedOutcome(job, "not_modified", etag=result.etag, last_modified=result.last_modified)
+        return FeedOutcome(
+            job, "not_modified", etag=result.etag, last_modified=result.last_modified
+        )
     parsed = parse_feed(result.content, url=result.url, headers=result.headers)
     if not parsed.entries and parsed.error:
         return FeedOutcome(job, "failed", kind="parse", message=parsed.error)
@@ -137,7 +139,9 @@ _PERMANENT = {"http_404", "http_410", "http_401", "http_403", "bad_scheme", "blo
 
 
 @task(name="fetch-articles", cache_policy=NO_CACHE)
-def fetch_articles(entries: list[dict[str, Any]], fetcher: Fetcher, retries: int) -> list[ArticleOutcome]:
+def fetch_articles(
+    entries: list[dict[str, Any]], fetcher: Fetcher, retries: int
+) -> list[ArticleOutcome]:
     """Fetch and extract one feed's new articles; a page that fails keeps the feed's text."""
     outcomes: list[ArticleOutcome] = []
     for entry in entries:
@@ -178,7 +182,9 @@ def _parse_dt(value: str | None) -> datetime | None:
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
-def _due(feed: FeedConfig, row: feed_store.FeedRow | None, now: datetime, force: bool) -> str | None:
+def _due(
+    feed: FeedConfig, row: feed_store.FeedRow | None, now: datetime, force: bool
+) -> str | None:
     """None when the feed is to be polled now, else why not (one word)."""
     if row is None:
         return None
@@ -255,18 +261,25 @@ def run_poll(
                             timespec="seconds"
                         )
                     feed_store.record_feed_failure(
-                        db, job.id, kind=outcome.kind or "error",
-                        message=outcome.message or "", retry_after_until=until,
+                        db,
+                        job.id,
+                        kind=outcome.kind or "error",
+                        message=outcome.message or "",
+                        retry_after_until=until,
                     )
                     summary.feeds_failed += 1
                     kinds[outcome.kind or "error"] += 1
-                    line = _failure_line(job.name, job.url, outcome.kind or "error",
-                                         outcome.message or "")
+                    line = _failure_line(
+                        job.name, job.url, outcome.kind or "error", outcome.message or ""
+                    )
                     summary.failures.append(line)
                     logger.info("feed failed: %s", line)
                     continue
                 feed_store.record_feed_success(
-                    db, job.id, etag=outcome.etag, last_modified=outcome.last_modified,
+                    db,
+                    job.id,
+                    etag=outcome.etag,
+                    last_modified=outcome.last_modified,
                     warning=outcome.warning,
                 )
                 if outcome.state == "not_modified":
@@ -306,8 +319,12 @@ def run_poll(
                     summary.articles_failed += 1
                     kinds[f"article_{item.kind}"] += 1
                     summary.failures.append(
-                        _failure_line(entry["feed_name"], entry.get("url") or "",
-                                      item.kind or "error", (item.message or "") + " (will retry)")
+                        _failure_line(
+                            entry["feed_name"],
+                            entry.get("url") or "",
+                            item.kind or "error",
+                            (item.message or "") + " (will retry)",
+                        )
                     )
                     continue
                 result = processor.process(entry, item.article)

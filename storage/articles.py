@@ -52,16 +52,13 @@ def set_detection(db: sqlite_utils.Database, id_: str, *, relevant: bool, at: st
 
 def iter_articles(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     """Every stored article in publication order (ties by id), for re-processing."""
-    cursor = db.execute(
-        f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles ORDER BY published, id"
-    )
+    cursor = db.execute(f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles ORDER BY published, id")
     return [dict(zip(ARTICLE_COLUMNS, r, strict=True)) for r in cursor.fetchall()]
 
 
 def count_articles(db: sqlite_utils.Database) -> dict[str, int]:
     """Totals for the summary and the board's footer."""
     row = db.execute(
-        "SELECT COUNT(*), COALESCE(SUM(relevant), 0), COALESCE(SUM(extracted = 0), 0) "
-        "FROM articles"
+        "SELECT COUNT(*), COALESCE(SUM(relevant), 0), COALESCE(SUM(extracted = 0), 0) FROM articles"
     ).fetchone()
     return {"articles": row[0], "relevant": row[1], "fallback": row[2]}

@@ -134,8 +134,19 @@ def pending_entries(
            ORDER BY e.feed_id, e.first_seen, e.id""",
         [max_attempts],
     ).fetchall()
-    keys = ["id", "feed_id", "key", "url", "canonical_url", "title", "summary", "published",
-            "archive", "attempts", "feed_name"]
+    keys = [
+        "id",
+        "feed_id",
+        "key",
+        "url",
+        "canonical_url",
+        "title",
+        "summary",
+        "published",
+        "archive",
+        "attempts",
+        "feed_name",
+    ]
     out: list[dict[str, Any]] = []
     counts: dict[str, int] = {}
     for r in rows:
@@ -172,9 +183,19 @@ def feed_health(db: sqlite_utils.Database) -> list[dict[str, Any]]:
                   (SELECT COUNT(*) FROM entries e WHERE e.feed_id = f.id AND e.state = 'failed')
            FROM feeds f ORDER BY f.consecutive_failures DESC, f.name"""
     )
-    keys = ["name", "url", "last_success", "last_polled", "consecutive_failures",
-            "last_error_kind", "last_error", "last_error_at", "entries_seen", "retry_after_until",
-            "failed_articles"]
+    keys = [
+        "name",
+        "url",
+        "last_success",
+        "last_polled",
+        "consecutive_failures",
+        "last_error_kind",
+        "last_error",
+        "last_error_at",
+        "entries_seen",
+        "retry_after_until",
+        "failed_articles",
+    ]
     return [dict(zip(keys, r, strict=True)) for r in cursor.fetchall()]
 
 

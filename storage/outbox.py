@@ -30,7 +30,7 @@ from .db import transaction
 PENDING, SENT, DEAD, SUPPRESSED = "pending", "sent", "dead", "suppressed"
 STATUSES = (PENDING, SENT, DEAD, SUPPRESSED)
 MAX_BACKOFF = 6 * 3600.0  # seconds: a channel down for a day is still tried every 6 h
-DIGEST_PREFIX = "dg-"  # a digest id pinned at its first attempt (see pin_digest)
+DIGEST_PREFIX = "dg-"  # a digest id pinned at its first attempt (see begin_attempt)
 
 
 class ChannelLike(Protocol):
@@ -148,7 +148,7 @@ def enqueue_deliveries(
 
 _DUE_SQL = """
 WITH pending AS (
-    SELECT d.*, e.seq, e.kind, e.retailer, e.retailer_name, e.old_status, e.new_status,
+    SELECT d.*, e.key, e.seq, e.kind, e.retailer, e.retailer_name, e.old_status, e.new_status,
            e.reported, e.sentence, e.article_id, e.url, e.source, e.story_id, e.published,
            e.backfill,
            FIRST_VALUE(d.next_attempt_at) OVER (
@@ -190,21 +190,10 @@ def pending_channels(db: sqlite_utils.Database) -> list[str]:
     ]
 
 
-def pin_digest(db: sqlite_utils.Database, channel: str, event_keys: Sequence[str]) -> str:
-    """Give a digest's rows one id derived from its content, so a retry has the same dedupe key.
-
-    The id is a hash of the channel and the sorted event keys; once stored, later runs group
-    these rows again under it, even if new events have queued up meanwhile.
-    """
-    digest = DIGEST_PREFIX + hashlib.sha256(
-        "\n".join([channel, *sorted(event_keys)]).encode()
-    ).hexdigest()[:16]
-    with transaction(db):
-        db.executemany(
-            "UPDATE deliveries SET digest = ? WHERE event_key = ? AND channel = ?",
-            [(digest, key, channel) for key in event_keys],
-        )
-    return digest
+def digest_id(channel: str, event_keys: Iterable[str]) -> str:
+    """A digest's id and dedupe key: a hash of the channel and its sorted event keys."""
+    text = "\n".join([channel, *sorted(event_keys)])
+    return DIGEST_PREFIX + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def begin_attempt(
@@ -214,14 +203,22 @@ def begin_attempt(
     event_keys: Sequence[str],
     *,
     digest: bool,
+    pin: bool = False,
     now: datetime,
 ) -> int:
     """Open an attempt before the network send (committed); returns its id.
 
     If the process dies during the send, this row stays with ``ok`` NULL: the outbox then knows
-    the message may have left, and ``veille outbox`` says so.
+    the message may have left, and ``veille outbox`` says so. ``pin`` stores ``message_key``
+    as the rows' digest id first, so a retry groups the same rows under the same dedupe key
+    even if new events queue up meanwhile.
     """
     with transaction(db):
+        if pin:
+            db.executemany(
+                "UPDATE deliveries SET digest = ? WHERE event_key = ? AND channel = ?",
+                [(message_key, key, channel) for key in event_keys],
+            )
         cursor = db.execute(
             "INSERT INTO delivery_attempts "
             "(channel, message_key, event_keys, digest, started_at) VALUES (?, ?, ?, ?, ?)",
@@ -294,7 +291,10 @@ def record_attempt(
 
 
 def suppress_deliveries(
-    db: sqlite_utils.Database, *, event_keys: Iterable[str] | None = None, channel: str | None = None
+    db: sqlite_utils.Database,
+    *,
+    event_keys: Iterable[str] | None = None,
+    channel: str | None = None,
 ) -> int:
     """Mark pending rows as never to be sent (all, some events, or one channel's)."""
     where, params = ["status = 'pending'"], []
@@ -385,4 +385,3 @@ def _one_line(text: str, limit: int = 300) -> str:
     """Errors are stored on one line, bounded."""
     line = " ".join(str(text).split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
-

@@ -33,16 +33,20 @@ ROWS = 2
 Narrower bands (3 rows) lose paywall-truncated reprints (J ≈ 0.25: p = 0.48 with 42×3). The cost
 is 64 index rows per stored article, on disk: ~1.3 GB of SQLite at a million articles."""
 
-JACCARD_THRESHOLD = 0.20
-"""Verified on the stored signatures: same story when the estimated Jaccard is at least this
-(distinct stories: J ≤ 0.11, plus 3σ of MinHash noise at 128 permutations ≈ 0.19)."""
+JACCARD_THRESHOLD = 0.25
+"""Verified on the stored signatures: same story when the estimated Jaccard is at least this.
+Tuned on seed 11 of the generator (300 stories, 45k distinct pairs): distinct stories reach an
+estimated J of 0.20 (true J ≤ 0.11 plus MinHash noise, σ ≈ 0.03 at 128 permutations), reprints
+never fall below 0.28 except paywall truncations, which the containment rule catches."""
 
 CONTAINMENT_THRESHOLD = 0.60
-CONTAINMENT_FLOOR = 0.12
-"""…or when one text is mostly inside the other (a truncated reprint), as long as the Jaccard
-estimate is above the floor: with few shingles, one chance collision inflates containment."""
+CONTAINMENT_FLOOR = 0.15
+"""…or when one text is mostly inside the other (a truncated reprint: J ≥ 0.23, containment
+≥ 0.70), as long as the Jaccard estimate is above the floor: with few shingles, one chance
+collision inflates containment. Distinct stories stay under 0.43 containment."""
 
 SEED = 1
+SCHEME = "affine32"  # datasketch 2.0's default, pinned: stored signatures depend on it
 
 _WORD_SPLIT = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -93,7 +97,7 @@ class Signature:
 @lru_cache(maxsize=4)
 def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Built once: datasketch draws them from the seed on every MinHash() otherwise."""
-    probe = MinHash(num_perm=num_perm, seed=seed)
+    probe = MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME)
     a, b = probe.permutations
     return a, b
 
@@ -101,7 +105,9 @@ def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 def signature(text: str, *, num_perm: int = NUM_PERM, k: int = SHINGLE_WORDS) -> Signature:
     """The MinHash signature of the text's shingles; an empty text has size 0."""
     grams = shingles(text, k)
-    mh = MinHash(num_perm=num_perm, seed=SEED, permutations=_permutations(num_perm, SEED))
+    mh = MinHash(
+        num_perm=num_perm, seed=SEED, scheme=SCHEME, permutations=_permutations(num_perm, SEED)
+    )
     if grams:
         mh.update_batch([g.encode("utf-8") for g in sorted(grams)])
     return Signature(np.asarray(mh.hashvalues, dtype=np.uint32).copy(), len(grams))

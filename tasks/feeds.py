@@ -250,7 +250,9 @@ def _entry(entry: Any, base: str) -> FeedEntry:
 def parse_feed(content: bytes, *, url: str, headers: dict[str, str] | None = None) -> ParsedFeed:
     """Parse fetched feed bytes; never raises on bad input, reports it in ``error``."""
     response_headers = {k.lower(): v for k, v in (headers or {}).items()}
-    response_headers.setdefault("content-location", url)
+    # No content-location: feedparser would "resolve" a relative GUID against the feed URL,
+    # so a feed that moves would re-key every entry. Links are resolved in _entry_url instead.
+    response_headers.pop("content-location", None)
     try:
         # A BytesIO, never raw bytes: feedparser would open a body like b"/etc/passwd" as a path.
         parsed = feedparser.parse(io.BytesIO(content), response_headers=response_headers)
@@ -263,13 +265,16 @@ def parse_feed(content: bytes, *, url: str, headers: dict[str, str] | None = Non
             entry = _entry(raw, url)
         except Exception:  # one odd entry must not lose the others
             continue
+        if not (entry.guid or entry.url or entry.title or entry.summary):
+            continue  # an empty shell (e.g. an item cut by truncation) says nothing
         if entry.key not in seen:
             seen.add(entry.key)
             entries.append(entry)
     error = None
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
-        error = f"{type(exc).__name__}: {one_line(exc)}" if exc else "malformed feed"
+        detail = one_line(exc).replace("<unknown>:", "line ") if exc else ""
+        error = f"{type(exc).__name__}: {detail}" if exc else "malformed feed"
     elif not entries and not parsed.get("version"):
         error = "not an RSS or Atom feed (no entries found)"
     title = html_to_text(parsed.get("feed", {}).get("title")) or None

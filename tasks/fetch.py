@@ -294,7 +294,9 @@ class Fetcher:
         parts: list[bytes] = []
         size = 0
         try:
-            for raw in response.iter_raw():
+            # A transport that returns a fully read response (tests' MockTransport) has no stream.
+            stream = [response.content] if response.is_stream_consumed else response.iter_raw()
+            for raw in stream:
                 chunk = decoder.decode(raw, cap - size)
                 size += len(chunk)
                 if size > cap:

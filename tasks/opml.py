@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from typing import Any
 from xml.parsers import expat
 
@@ -91,10 +92,16 @@ def _toml_string(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def render_feeds_toml(feeds: list[dict[str, Any]]) -> str:
-    """``[[feeds]]`` blocks for ``feeds`` (name, url, optional interval and tags), to append."""
+def render_feeds_toml(feeds: list[dict[str, Any]], *, skip_urls: Iterable[str] = ()) -> str:
+    """``[[feeds]]`` blocks for ``feeds`` (name, url, optional interval and tags), to append.
+
+    ``skip_urls``: URLs already in the target file, so a re-import adds nothing twice.
+    """
+    known = {url.strip() for url in skip_urls}
     blocks: list[str] = []
     for feed in feeds:
+        if str(feed["url"]).strip() in known:
+            continue
         lines = ["[[feeds]]", f"name = {_toml_string(str(feed['name']))}"]
         lines.append(f"url = {_toml_string(str(feed['url']))}")
         if feed.get("interval") is not None:

@@ -1,0 +1,223 @@
+"""Status cues in one sentence: lemma matching, negation, mood, goals, reported speech.
+
+A sentence arrives as a list of :class:`Tok` (from spaCy for French: lemma, part of speech,
+dependency, ``Mood=Cnd``; from a small rule tokenizer for English: lemma by suffix rule). A cue
+is a lemma sequence from the watchlist; what it means here depends on its surroundings:
+
+- negation in its clause ("n'a pas été approché", "no approach", "sans … suite") turns a
+  positive cue into nothing, or into the status the watchlist gives it under negation
+  (approach denied; "ne pas vendre" → declined);
+- the conditional mood (``Mood=Cnd``, or would/could/might) marks the status as reported;
+- a deal under a modal or after a goal word ("pourrait racheter", "pour nouer un partenariat")
+  is only a possibility: it becomes ``rumored``, or gives way to a courtship cue of the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .lexicon import Lexicon, fold, fold_phrase
+from .model import DEALS
+
+_CLAUSE_BREAK = {",", ";", ":", "mais", "but", "tandis", "whereas", "while", "—", "–", "(", ")"}
+_COLLECTIVE = {"aucun", "aucune", "tous", "toutes", "none", "neither", "all", "ces", "deux", "both"}
+_EN_TOKEN = re.compile(r"n't|\w+(?:[-']\w+)*|[^\w\s]")
+
+
+@dataclass
+class Tok:
+    """One token, whatever produced it; ``head`` is -1 without a parse."""
+
+    text: str
+    lemma: str
+    low: str
+    pos: str = ""
+    dep: str = ""
+    head: int = -1
+    cnd: bool = False
+    ent: int = -1  # index into the sentence's entities, -1 for none
+
+
+@dataclass
+class Cue:
+    """A status cue found in a sentence and what its surroundings make of it."""
+
+    status: str
+    first: int
+    last: int
+    text: str
+    negated: bool = False
+    conditional: bool = False
+    goal: bool = False
+    collective: bool = False
+    rule: str = "lemma"
+    tokens: list[int] = field(default_factory=list)
+
+
+def english_lemma(word: str, irregular: dict[str, str]) -> str:
+    """A rough English lemma: irregular table, then -ies/-ied/-ing/-ed/-es/-s suffix rules."""
+    w = word.lower()
+    if w in irregular:
+        return irregular[w]
+    if len(w) <= 3:
+        return w
+    for suffix, repl in (("ies", "y"), ("ied", "y"), ("ying", "y")):
+        if w.endswith(suffix):
+            return w[: -len(suffix)] + repl
+    for suffix in ("ing", "ed"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            stem = w[: -len(suffix)]
+            if len(stem) >= 2 and stem[-1] == stem[-2] and stem[-1] not in "ls":
+                return stem[:-1]
+            if stem.endswith(("at", "us", "ir", "iv", "ur", "rg", "ac", "lv", "os", "uc")):
+                return stem + "e"
+            return stem
+    if w.endswith(("ches", "shes", "sses", "xes")):
+        return w[:-2]
+    if w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+def english_tokens(sentence: str, irregular: dict[str, str]) -> list[tuple[Tok, int]]:
+    """English tokens with their character offsets in ``sentence``."""
+    out = []
+    for match in _EN_TOKEN.finditer(sentence):
+        word = match.group(0)
+        low = fold(word)
+        out.append((Tok(word, english_lemma(low, irregular), low), match.start()))
+    return out
+
+
+def _window(toks: list[Tok], first: int, size: int, consumed: set[int]) -> list[int]:
+    """Indices of up to ``size`` tokens before ``first``, stopping at a clause break."""
+    out: list[int] = []
+    i = first - 1
+    while i >= 0 and len(out) < size:
+        if toks[i].low in _CLAUSE_BREAK:
+            break
+        if i not in consumed:
+            out.append(i)
+        i -= 1
+    return out
+
+
+def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
+    """Every cue of the sentence, longest match first, each resolved to a status or dropped."""
+    index = lex.cues.get(lang, {})
+    markers = lex.watchlist.markers.get(lang)
+    goal_conf = lex.watchlist.cues[lang].goal if lang in lex.watchlist.cues else None
+    negations = {fold_phrase(w).rstrip("'") for w in (markers.negation if markers else [])}
+    negations |= {"n"}
+    modals = {fold_phrase(w) for w in ((markers.modals if markers else []) + (goal_conf.modals if goal_conf else []))}
+    goals = {fold_phrase(w) for w in (goal_conf.markers if goal_conf else [])}
+    found: list[tuple[int, list[int], list[tuple[tuple[str, ...], str, bool]]]] = []
+    taken: set[int] = set()
+    for i, tok in enumerate(toks):
+        if tok.ent >= 0 or i in taken:
+            continue
+        best: tuple[list[int], list[tuple[tuple[str, ...], str, bool]]] | None = None
+        for key in {tok.lemma, tok.low}:
+            for lemmas, status, needs_neg in index.get(key, []):
+                span = _match_rest(toks, i, lemmas, taken)
+                if span is None:
+                    continue
+                if best is None or len(span) > len(best[0]):
+                    best = (span, [(lemmas, status, needs_neg)])
+                elif len(span) == len(best[0]):
+                    best[1].append((lemmas, status, needs_neg))
+        if best is not None:
+            taken.update(best[0])
+            found.append((i, best[0], best[1]))
+    cues: list[Cue] = []
+    for first, span, options in found:
+        cue = _resolve(toks, first, span, options, taken, negations, modals, goals)
+        if cue is not None:
+            cues.append(cue)
+    if any(c.status not in DEALS and not c.goal for c in cues):
+        cues = [c for c in cues if not c.goal]
+    for cue in cues:
+        if cue.goal:
+            cue.status = "rumored"
+            cue.rule = "goal"
+    return cues
+
+
+def _match_rest(toks: list[Tok], i: int, lemmas: tuple[str, ...], taken: set[int]) -> list[int] | None:
+    span = [i]
+    j = i
+    for lemma in lemmas[1:]:
+        for k in range(j + 1, min(len(toks), j + 4)):
+            if k not in taken and toks[k].ent < 0 and lemma in (toks[k].lemma, toks[k].low):
+                span.append(k)
+                j = k
+                break
+        else:
+            return None
+    return span
+
+
+def _resolve(
+    toks: list[Tok],
+    first: int,
+    span: list[int],
+    options: list[tuple[tuple[str, ...], str, bool]],
+    consumed: set[int],
+    negations: set[str],
+    modals: set[str],
+    goals: set[str],
+) -> Cue | None:
+    window = _window(toks, first, 6, consumed)
+    negated = any(toks[k].low.rstrip("'") in negations or toks[k].lemma in negations for k in window)
+    head = span[-1]
+    if not negated and toks[head].head >= 0:
+        negated = any(
+            t.head == head and t.dep.startswith("advmod") and t.lemma in negations
+            for t in toks
+            if t is not toks[head]
+        )
+    wanted = [o for o in options if o[2] == negated]
+    if not wanted:
+        return None
+    _, status, _ = wanted[0]
+    near = window[:4]
+    conditional = any(toks[k].cnd for k in window) or any(toks[k].cnd for k in span)
+    conditional = conditional or any(toks[k].low in modals for k in near)
+    text = " ".join(toks[k].text for k in span)
+    cue = Cue(status, span[0], span[-1], text, negated=negated, conditional=conditional, tokens=span)
+    if negated:
+        cue.rule = "negation"
+    if status in DEALS and not negated:
+        after = [toks[k].lemma for k in range(span[-1] + 1, min(len(toks), span[-1] + 3))]
+        before = [toks[k].lemma for k in near] + [toks[k].low for k in near]
+        if any(w in goals or w in modals for w in before) or any(w in goals for w in after):
+            cue.goal = True
+    if status in ("declined", "denied"):
+        clause = _window(toks, first, 10, set())
+        cue.collective = any(toks[k].low in _COLLECTIVE for k in clause)
+    return cue
+
+
+def sentence_reported(lex: Lexicon, lang: str, folded_sentence: str, toks: list[Tok]) -> bool:
+    """Reported speech anywhere in the sentence: "selon", "d'après", the press as the subject."""
+    markers = lex.watchlist.markers.get(lang)
+    if markers is None:
+        return False
+    padded = " " + " ".join(re.findall(r"\w+'?|[^\w\s]", folded_sentence)) + " "
+    lemmas = " " + " ".join(t.lemma for t in toks) + " "
+    for marker in markers.reported:
+        key = " " + " ".join(re.findall(r"\w+'?|[^\w\s]", fold_phrase(marker))) + " "
+        if key in padded or key in lemmas:
+            return True
+    media = [fold_phrase(m) for m in markers.media]
+    verbs = {fold_phrase(v) for v in markers.reporting_verbs}
+    has_verb = any(t.lemma in verbs for t in toks)
+    if not has_verb:
+        return False
+    for i, tok in enumerate(toks):
+        if tok.lemma in verbs:
+            for j in range(max(0, i - 4), min(len(toks), i + 5)):
+                if toks[j].low in media and toks[j].dep not in ("obl", "obl:arg", "iobj"):
+                    return True
+    return any(f" {m} " in padded and m.count(" ") >= 1 for m in media) and has_verb

@@ -1,0 +1,217 @@
+"""Finding the actor, the retailers and the rivals in normalised text.
+
+One regex scan of the folded text finds every alias; each hit is then checked against the
+retailer's options on the text around it, so an ambiguous name (casino, métro, Match, Cora,
+Target, Iceland, Co-op…) only counts where the text uses it as a retailer. Unknown retailers are
+picked up from retail appositions ("l'enseigne X", "the grocer X") and flagged as discovered.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from config.watchlist import slugify
+
+from .lexicon import Entry, Lexicon, trie_pattern
+
+_TITLES = {"m.", "mme", "mlle", "mr", "mrs", "ms", "dr", "sir", "madame", "monsieur"}
+_STARTERS = {
+    "selon", "chez", "pour", "et", "mais", "le", "la", "les", "des", "avec", "par", "depuis",
+    "comme", "dont", "quant", "with", "by", "and", "the", "for", "from", "at", "like", "après",
+    "avant", "face", "contre", "entre", "à", "a", "au", "aux", "du", "de", "en", "sur", "ou",
+    "or", "but", "outre", "hier", "mardi", "lundi", "mercredi", "jeudi", "vendredi", "samedi",
+    "dimanche", "oui", "non", "d'après", "ainsi", "même", "alors", "pourtant",
+}
+_ENUM_GAP = re.compile(r"^\s*(?:,|;|/|&|\bet\b|\bou\b|\band\b|\bor\b|,\s*(?:et|and|ou|or)\b)\s*$")
+_WORD = re.compile(r"[\w.'&-]+")
+_NAME = re.compile(r"[A-Z][\w&'-]*(?:[ -](?:[A-Z][\w&'-]*|de|du|des|d'|&)){0,3}")
+_NAME_STOP = {
+    "Le", "La", "Les", "L", "Un", "Une", "En", "Au", "Aux", "Du", "Des", "Et", "The", "A", "An",
+    "In", "Il", "Elle", "Ils", "Selon", "Amazon", "Si", "Ce", "Cette", "Son", "Sa", "Ses",
+    "Leur", "Leurs", "Outre", "Its", "It", "This", "That", "But", "And", "Or", "Dans", "Pour",
+}
+
+
+@dataclass(frozen=True)
+class Ent:
+    """One reference in the text: the actor, a retailer or a rival, with its char span."""
+
+    kind: str
+    id: str
+    start: int
+    end: int
+    text: str
+    discovered: bool = False
+
+
+def _prev_word(text: str, start: int) -> str:
+    words = _WORD.findall(text[max(0, start - 40) : start])
+    return words[-1] if words and text[start - 1 : start] == " " else ""
+
+
+def _next_word(text: str, end: int) -> str:
+    match = _WORD.match(text, end + 1) if text[end : end + 1] == " " else None
+    return match.group(0) if match else ""
+
+
+def _strip_accents_keep_case(text: str, folded: str) -> str:
+    return "".join(f.upper() if c.isupper() else f for c, f in zip(text, folded, strict=True))
+
+
+def _case_ok(entry: Entry, original: str, folded_span: str) -> bool:
+    plain = _strip_accents_keep_case(original, folded_span)
+    for form in entry.forms:
+        norm = form.replace("’", "'")
+        if len(norm) == len(original):
+            if plain == _strip_accents_keep_case(norm, norm.lower()):
+                return True
+            if original == norm:
+                return True
+    return False
+
+
+def _rejected(r_before: list[str], r_after: list[str], folded: str, start: int, end: int) -> bool:
+    before = folded[max(0, start - 40) : start].rstrip()
+    for word in r_before:
+        if before.endswith(word) and (len(before) == len(word) or not before[-len(word) - 1].isalnum()):
+            return True
+    after = folded[end : end + 40]
+    for word in r_after:
+        if after.startswith(" " + word) and not after[len(word) + 1 : len(word) + 2].isalnum():
+            return True
+    return False
+
+
+def _person(text: str, start: int, end: int) -> bool:
+    prev = _prev_word(text, start)
+    if prev.lower() in _TITLES:
+        return True
+    if prev and prev[0].isupper() and prev.isalpha() and prev.lower() not in _STARTERS:
+        return True
+    nxt = _next_word(text, end)
+    return bool(nxt and nxt[0].isupper() and nxt.isalpha() and nxt.lower() not in _STARTERS)
+
+
+def _retail_context(lex: Lexicon, folded: str, start: int, end: int) -> bool:
+    """A retail noun just before the name, or a retail apposition just after it."""
+    before = folded[max(0, start - 45) : start]
+    for match in lex.retail_noun_re.finditer(before):
+        tail = before[match.end() :]
+        if not re.search(r"[.,;:!?()]", tail) and len(tail.split()) <= 3:
+            return True
+    after = folded[end : end + 70]
+    if after.startswith(","):
+        clause = re.split(r"[.;:!?()]", after[1:])[0]
+        words = clause.split()
+        head = " ".join(words[:6])
+        if lex.retail_noun_re.search(head):
+            return True
+    return False
+
+
+def find_entities(lex: Lexicon, text: str, folded: str) -> list[Ent]:
+    """Every validated reference in ``text`` (normalised) given its folded twin."""
+    raw: list[tuple[Entry, int, int]] = []
+    for match in lex.names.finditer(folded):
+        for entry in lex.entries[match.group(0)]:
+            raw.append((entry, match.start(), match.end()))
+            break
+    seen_full: set[str] = set()
+    kept: list[tuple[Entry, int, int]] = []
+    for entry, start, end in raw:
+        original = text[start:end]
+        if entry.kind in ("actor", "rival") and not original[:1].isupper():
+            continue
+        retailer = entry.retailer
+        if retailer is not None:
+            if entry.short and retailer.id not in seen_full:
+                continue
+            if retailer.case_sensitive and not _case_ok(entry, original, folded[start:end]):
+                continue
+            r_before = [f.lower() for f in _fold_list(retailer.reject_before)]
+            r_after = [f.lower() for f in _fold_list(retailer.reject_after)]
+            if _rejected(r_before, r_after, folded, start, end):
+                continue
+            if retailer.person_name and " " not in original and _person(text, start, end):
+                continue
+            if not entry.short:
+                seen_full.add(retailer.id)
+        kept.append((entry, start, end))
+    out: list[Ent] = []
+    for i, (entry, start, end) in enumerate(kept):
+        retailer = entry.retailer
+        if retailer is not None and retailer.strict and " " not in text[start:end].strip():
+            if not (
+                _retail_context(lex, folded, start, end)
+                or _enumerated(kept, i, folded)
+            ):
+                continue
+        kind = "actor" if entry.kind == "actor_p" else entry.kind
+        out.append(Ent(kind, entry.id, start, end, text[start:end]))
+    return out
+
+
+_FOLD_CACHE: dict[tuple[str, ...], list[str]] = {}
+
+
+def _fold_list(words: list[str]) -> list[str]:
+    key = tuple(words)
+    if key not in _FOLD_CACHE:
+        from .lexicon import fold_phrase
+
+        _FOLD_CACHE[key] = [fold_phrase(w) for w in words]
+    return _FOLD_CACHE[key]
+
+
+def _enumerated(kept: list[tuple[Entry, int, int]], i: int, folded: str) -> bool:
+    """The name stands in a list with another retailer ("Cora, Match et Auchan")."""
+    _, start, end = kept[i]
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(kept):
+            other, o_start, o_end = kept[j]
+            if other.kind != "retailer" or (other.retailer and other.retailer.strict):
+                continue
+            gap = folded[o_end:start] if j < i else folded[end:o_start]
+            if _ENUM_GAP.match(gap):
+                return True
+    return False
+
+
+def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent]:
+    """Unknown retailers named in a retail apposition: "l'enseigne X", "the grocer X"."""
+    pattern = _discovery_re(lex)
+    taken = [(e.start, e.end) for e in known]
+    out: list[Ent] = []
+    for match in pattern.finditer(folded):
+        name_match = _NAME.match(text, match.end())
+        if not name_match:
+            continue
+        name = name_match.group(0).rstrip(" -'")
+        words = name.split()
+        while words and words[-1] in {"de", "du", "des", "d'", "&"}:
+            words.pop()
+        if not words or words[0] in _NAME_STOP or len(name) < 3:
+            continue
+        name = " ".join(words)
+        start = match.end()
+        end = start + len(name)
+        if any(s < end and start < e for s, e in taken):
+            continue
+        if lex.names.fullmatch(folded[start:end]):
+            continue
+        out.append(Ent("retailer", slugify(name), start, end, name, discovered=True))
+    return out
+
+
+_DISCOVERY: dict[int, re.Pattern[str]] = {}
+
+
+def _discovery_re(lex: Lexicon) -> re.Pattern[str]:
+    key = id(lex)
+    if key not in _DISCOVERY:
+        nouns = trie_pattern(sorted(set(lex.retail_nouns)))
+        adjs = r"(?: +(?:de|d'|du|des) *[a-z-]+){0,2}(?: +(?:bio|discount|alimentaire|britannique|americaine?|allemande?|francaise?|indienne?|espagnole?|italienne?|belge|suisse|neerlandaise?))?"
+        media = r"(?! +(?:de|d') *(?:television|tele|radio|info|information)\b)"
+        _DISCOVERY[key] = re.compile(r"(?<![\w])(?:" + nouns + r")" + media + adjs + r" +(?=[a-z])")
+    return _DISCOVERY[key]

@@ -1,0 +1,187 @@
+"""The watchlist compiled for matching: text normalisation, accent folding, one regex per list.
+
+Names are matched on *folded* text (lowercase, accents dropped, one character for one, so
+offsets in the folded text are offsets in the normalised text). Each list becomes one regex
+built as a trie, so a scan costs about the same whatever the number of names. The options that
+keep ambiguous names quiet (case, strict context, rejected neighbours, first names) are checked
+on the normalised text around each hit.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from config.watchlist import Retailer, Watchlist
+
+_TRANSLATE = {
+    **{ord(c): "'" for c in "’‘ʼ´`′"},
+    **{ord(c): " " for c in "\t\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u3000"},
+    **{ord(c): None for c in "\u200b\u200c\u200d\ufeff\u00ad\u2060"},
+    ord("œ"): "oe",
+    ord("Œ"): "Oe",
+    ord("æ"): "ae",
+    ord("Æ"): "Ae",
+    ord("ß"): "ss",
+    ord("\r"): "\n",
+}
+
+
+def normalize_text(text: str) -> str:
+    """The text the detector reads: NFKC (ligatures, odd spaces), one apostrophe, no ZW chars."""
+    return unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+
+
+def _fold_char(ch: str) -> str:
+    low = ch.lower()
+    if len(low) != 1:
+        low = ch
+    base = unicodedata.normalize("NFD", low)[0]
+    return base if base.isascii() else low
+
+
+_FOLD = {i: _fold_char(chr(i)) for i in range(0x80, 0x250)}
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents, one character for one (offsets are kept)."""
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return low.translate(_FOLD) if not low.isascii() else low
+
+
+def fold_phrase(text: str) -> str:
+    """A lexicon phrase as it is searched: normalised, folded, single spaces."""
+    return " ".join(fold(normalize_text(text)).split())
+
+
+def trie_pattern(phrases: list[str]) -> str:
+    """One regex alternation shaped as a trie, longest alternatives first."""
+    trie: dict[str, dict] = {}
+    for phrase in phrases:
+        node = trie
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return "(?:" + body + ")?"
+        return body
+
+    return build(trie)
+
+
+def bounded(phrases: list[str]) -> re.Pattern[str]:
+    """A regex matching any phrase as whole words of folded text."""
+    return re.compile(r"(?<![\w])(?:" + trie_pattern(sorted(set(phrases))) + r")(?![\w])")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a folded alias stands for."""
+
+    kind: str  # "actor" (a name), "actor_p" (a periphrase), "retailer" or "rival"
+    id: str
+    forms: tuple[str, ...]  # the spellings as written in the watchlist
+    retailer: Retailer | None = None
+    short: bool = False
+
+
+@dataclass
+class Lexicon:
+    """Everything the prefilter and the reader need, compiled once per watchlist."""
+
+    watchlist: Watchlist
+    names: re.Pattern[str]
+    entries: dict[str, list[Entry]]
+    actor_any: re.Pattern[str]
+    context: re.Pattern[str]
+    weak: re.Pattern[str]
+    pronouns: re.Pattern[str]
+    retail_nouns: list[str]
+    retail_noun_re: re.Pattern[str]
+    cues: dict[str, dict[str, list[tuple[tuple[str, ...], str, bool]]]] = field(default_factory=dict)
+
+
+_ELISION = {"s'": "se", "d'": "de", "l'": "le", "n'": "ne", "qu'": "que", "j'": "je", "c'": "ce"}
+
+
+def cue_lemmas(cue: str) -> tuple[str, ...]:
+    """A cue string as the folded lemma sequence it matches ("s'associer" → se, associer)."""
+    parts = re.findall(r"\w+'|\w+(?:-\w+)*", fold_phrase(cue))
+    return tuple(_ELISION.get(p, p.rstrip("'")) for p in parts)
+
+
+def _compile_cues(watchlist: Watchlist) -> dict[str, dict[str, list[tuple[tuple[str, ...], str, bool]]]]:
+    """Per language, cues indexed by their first lemma: (lemmas, status, needs_negation)."""
+    out: dict[str, dict[str, list[tuple[tuple[str, ...], str, bool]]]] = {}
+    for lang, cues in watchlist.cues.items():
+        index: dict[str, list[tuple[tuple[str, ...], str, bool]]] = {}
+        for negated, table in ((False, cues), (True, cues.negated)):
+            for status, items in table.model_dump().items():
+                if not isinstance(items, list):
+                    continue
+                for cue in items:
+                    lemmas = cue_lemmas(cue)
+                    if lemmas:
+                        index.setdefault(lemmas[0], []).append((lemmas, status, negated))
+        for bucket in index.values():
+            bucket.sort(key=lambda item: -len(item[0]))
+        out[lang] = index
+    return out
+
+
+def compile_lexicon(watchlist: Watchlist) -> Lexicon:
+    """Build the regexes and tables of one watchlist."""
+    entries: dict[str, list[Entry]] = {}
+
+    def add(forms: list[str], entry_of: object) -> None:
+        for form in forms:
+            key = fold_phrase(form)
+            if key:
+                entries.setdefault(key, []).append(entry_of)  # type: ignore[arg-type]
+
+    actor = watchlist.actor
+    actor_forms = actor.names + actor.periphrases
+    add(actor.names, Entry("actor", actor.id, tuple(actor.names)))
+    add(actor.periphrases, Entry("actor_p", actor.id, tuple(actor.periphrases)))
+    for retailer in watchlist.retailers:
+        add(retailer.aliases, Entry("retailer", retailer.id, tuple(retailer.aliases), retailer))
+        if retailer.short_aliases:
+            entry = Entry("retailer", retailer.id, tuple(retailer.short_aliases), retailer, True)
+            add(retailer.short_aliases, entry)
+    add(actor.rivals, Entry("rival", "", tuple(actor.rivals)))
+    nouns = [fold_phrase(n) for n in watchlist.context.retail_nouns]
+    return Lexicon(
+        watchlist=watchlist,
+        names=bounded(list(entries)),
+        entries=entries,
+        actor_any=bounded([fold_phrase(f) for f in actor_forms]),
+        context=bounded([fold_phrase(t) for t in watchlist.context.terms]),
+        weak=bounded([fold_phrase(t) for t in actor.weak_periphrases]),
+        pronouns=bounded([fold_phrase(t) for t in actor.pronouns]),
+        retail_nouns=nouns,
+        retail_noun_re=bounded(nouns),
+        cues=_compile_cues(watchlist),
+    )
+
+
+_COMPILED: dict[int, Lexicon] = {}
+
+
+def lexicon_for(watchlist: Watchlist) -> Lexicon:
+    """The compiled lexicon of a watchlist, built once per watchlist object."""
+    lex = _COMPILED.get(id(watchlist))
+    if lex is None or lex.watchlist is not watchlist:
+        if len(_COMPILED) > 16:
+            _COMPILED.clear()
+        lex = _COMPILED[id(watchlist)] = compile_lexicon(watchlist)
+    return lex

@@ -1,0 +1,185 @@
+"""Deep reading of a candidate article: who, which status, reported or confirmed, which sentence.
+
+Only the sentences that name a retailer near a reference to the actor are parsed (spaCy's
+``fr_core_news_sm``, loaded once per process on first use, NER left out: the watchlist's own
+matcher finds the names and its spans are merged into single tokens and set as ``doc.ents``
+before the parser runs, so "Système U" or "E.Leclerc" is one proper noun, never a person).
+English sentences go through a rule tokenizer with an English lemma rule. Other languages get
+relevance only.
+
+Per sentence a retailer takes the cue that governs it in the parse (the cue is an ancestor of
+the name, or the name is the cue's subject), else the nearest cue of its clause; the actor must
+take part: named, described ("le géant de Seattle"), a weak description or a pronoun that
+resolves to it within the paragraph, or — for a refusal or a denial only — named in the same
+paragraph. A cue whose subject is another company (Walmart buying Asda) is not the actor's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .cues import Cue, Tok, english_tokens, find_cues, sentence_reported
+from .entities import Ent, discover, find_entities
+from .lexicon import Lexicon, fold
+from .sentences import Sentence, sentence_text, split_sentences
+
+_NLP: Any = None
+_PRONOUN_AT = re.compile(r"^(?:[^\w]*)(\w+(?:'\w+)?(?: \w+)?)")
+_FR_HINTS = {" le ", " la ", " les ", " des ", " est ", " une ", " pour ", " dans ", " qui ", " avec "}
+_EN_HINTS = {" the ", " and ", " is ", " was ", " with ", " for ", " that ", " has ", " of ", " to "}
+
+
+def get_nlp() -> Any:
+    """The French pipeline, loaded on first use and kept for the life of the process."""
+    global _NLP
+    if _NLP is None:
+        import spacy
+
+        _NLP = spacy.load("fr_core_news_sm", exclude=["ner", "senter"])
+    return _NLP
+
+
+def guess_language(folded: str) -> str:
+    """fr, en or other, from the commonest function words when the feed gives no language."""
+    sample = " " + " ".join(folded[:3000].split()) + " "
+    fr = sum(sample.count(w) for w in _FR_HINTS)
+    en = sum(sample.count(w) for w in _EN_HINTS)
+    if fr == en == 0:
+        return "other"
+    return "fr" if fr >= en else "en"
+
+
+@dataclass
+class Found:
+    """One retailer–status finding in one sentence, before the article-level merge."""
+
+    retailer: str
+    status: str
+    reported: bool
+    sentence: str
+    discovered: bool
+    cue: str
+    rule: str
+    order: int
+
+
+@dataclass
+class Article:
+    """A normalised article and everything found in it."""
+
+    text: str
+    folded: str
+    sentences: list[Sentence]
+    ents: list[Ent]
+    lang: str
+
+
+def prepare(lex: Lexicon, text: str, lang: str) -> Article:
+    """Sentences and references of a normalised text."""
+    folded = fold(text)
+    ents = find_entities(lex, text, folded)
+    ents = sorted(ents + discover(lex, text, folded, ents), key=lambda e: e.start)
+    return Article(text, folded, split_sentences(text), ents, lang)
+
+
+def _ents_in(article: Article, sentence: Sentence) -> list[Ent]:
+    return [e for e in article.ents if sentence.start <= e.start and e.end <= sentence.end]
+
+
+def actor_presence(lex: Lexicon, article: Article, idx: int) -> str:
+    """How the actor takes part in sentence ``idx``: named, weak, pronoun, paragraph or ''."""
+    sentences = article.sentences
+    sentence = sentences[idx]
+    ents = _ents_in(article, sentence)
+    if any(e.kind == "actor" for e in ents):
+        return "named"
+    seg = article.folded[sentence.start : sentence.end]
+    previous = sentences[idx - 1] if idx > 0 else None
+    scope_start = previous.start if previous else sentence.start
+    for p in sentences[:idx]:
+        if p.paragraph == sentence.paragraph:
+            scope_start = min(scope_start, p.start)
+            break
+    for match in lex.weak.finditer(seg):
+        pos = sentence.start + match.start()
+        before = [e for e in article.ents if scope_start <= e.start < pos and e.kind in ("actor", "rival")]
+        if before and before[-1].kind == "actor":
+            return "periphrase"
+    head = _PRONOUN_AT.match(seg)
+    if head and previous is not None and lex.pronouns.fullmatch(head.group(1).split(" ")[0]) or (
+        head and previous is not None and lex.pronouns.fullmatch(head.group(1))
+    ):
+        orgs = [e for e in _ents_in(article, previous) if e.kind in ("actor", "rival", "retailer")]
+        if orgs and orgs[0].kind == "actor" and previous.paragraph == sentence.paragraph:
+            return "pronoun"
+    same_paragraph = [s for s in sentences if s.paragraph == sentence.paragraph]
+    near = same_paragraph + [s for s in (previous,) if s is not None]
+    if idx + 1 < len(sentences):
+        near.append(sentences[idx + 1])
+    for other in near:
+        if any(e.kind == "actor" for e in _ents_in(article, other)):
+            return "paragraph"
+    return ""
+
+
+def parse_french(lex: Lexicon, article: Article, picked: list[Sentence]) -> list[list[Tok]]:
+    """Parse the picked sentences in one batch, names merged into single tokens."""
+    from spacy.util import filter_spans
+
+    nlp = get_nlp()
+    docs = []
+    for sentence in picked:
+        doc = nlp.make_doc(article.text[sentence.start : sentence.end])
+        ranges = [(e.start - sentence.start, e.end - sentence.start) for e in _ents_in(article, sentence)]
+        spans = filter_spans(
+            [s for a, b in ranges if (s := doc.char_span(a, b, "ORG", alignment_mode="expand"))]
+        )
+        with doc.retokenize() as retok:
+            for span in spans:
+                if len(span) > 1:
+                    retok.merge(span, attrs={"POS": "PROPN"})
+        merged = [doc.char_span(a, b, "ORG", alignment_mode="expand") for a, b in ranges]
+        doc.ents = filter_spans([s for s in merged if s is not None])
+        docs.append(doc)
+    out: list[list[Tok]] = []
+    for sentence, doc in zip(picked, nlp.pipe(docs), strict=True):
+        ents = _ents_in(article, sentence)
+        toks = []
+        for token in doc:
+            tok = Tok(
+                token.text,
+                fold(token.lemma_),
+                fold(token.text),
+                token.pos_,
+                token.dep_,
+                token.head.i if token.head.i != token.i else -1,
+                "Cnd" in token.morph.get("Mood"),
+            )
+            start = sentence.start + token.idx
+            for k, ent in enumerate(ents):
+                if ent.start <= start < ent.end:
+                    tok.ent = k
+            toks.append(tok)
+        out.append(toks)
+    return out
+
+
+def english_sentence(lex: Lexicon, article: Article, sentence: Sentence) -> list[Tok]:
+    """Rule tokens of an English sentence, names as single tokens."""
+    text = article.text[sentence.start : sentence.end]
+    ents = _ents_in(article, sentence)
+    toks: list[Tok] = []
+    skip_until = -1
+    for tok, offset in english_tokens(text, lex.watchlist.english.irregular):
+        start = sentence.start + offset
+        if start < skip_until:
+            continue
+        for k, ent in enumerate(ents):
+            if ent.start <= start < ent.end:
+                tok = Tok(ent.text, fold(ent.text), fold(ent.text), "PROPN", ent=k)
+                skip_until = ent.end
+                break
+        toks.append(tok)
+    return toks
