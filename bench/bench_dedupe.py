@@ -121,10 +121,10 @@ def build_index(path: Path, n: int, bases) -> float:
     return time.perf_counter() - t0
 
 
-def measure_lookups(path: Path, n_queries: int, seed: int) -> dict:
+def measure_lookups(path: Path, n_queries: int, seed: int, stories: int) -> dict:
     """In a fresh process: lookup p50/p95 of reprints and distinct stories, vs a PK select."""
     db = open_db(path)
-    bases, reprints, distinct = corpus(300, seed=seed)
+    _, reprints, distinct = corpus(stories, seed=seed)
     queries = [(r, r.ident.split("~")[0]) for r in reprints] + [(d, None) for d in distinct]
     random.Random(5).shuffle(queries)
     queries = queries[:n_queries]
@@ -241,7 +241,7 @@ def main() -> None:
     parser.add_argument("--lookup", type=Path, help=argparse.SUPPRESS)  # the subprocess
     args = parser.parse_args()
     if args.lookup:
-        print(json.dumps(measure_lookups(args.lookup, args.queries, args.seed)))
+        print(json.dumps(measure_lookups(args.lookup, args.queries, args.seed, args.stories)))
         return
 
     print(f"dedupe: {dedupe.SHINGLE_WORDS}-word shingles, {dedupe.NUM_PERM} permutations, "
@@ -266,7 +266,7 @@ def main() -> None:
         print(f"  built in {built:.0f} s, {size:,.0f} MB on disk")
         out = subprocess.run(
             [sys.executable, __file__, "--lookup", str(path), "--queries", str(args.queries),
-             "--seed", str(args.seed)],
+             "--seed", str(args.seed), "--stories", str(args.stories)],
             check=True, capture_output=True, text=True,
         )  # fmt: skip
         s = json.loads(out.stdout)

@@ -49,7 +49,7 @@ class FetchSettings(_Strict):
 class NotifySettings(_Strict):
     """Where channels come from and how the outbox retries; never the secrets themselves."""
 
-    env_var: str = "VEILLE_NOTIFY"
+    # apprise URLs come from $VEILLE_NOTIFY; this names an apprise YAML/TEXT file (outside the repo)
     config_file: Path | None = None
     digest_threshold: int = Field(10, ge=1)
     max_attempts: int = Field(8, ge=1)
@@ -63,7 +63,6 @@ class Settings(_Strict):
     database: Path = Path("veille.db")
     poll_interval: int = Field(15, ge=1, description="minutes between polls")
     deliver_interval: int = Field(5, ge=1, description="minutes between delivery runs")
-    workers: int = Field(8, ge=1, le=64, description="feeds fetched at once")
     max_new_articles_per_feed: int = Field(50, ge=1)
     article_retries: int = Field(3, ge=0, description="polls that retry a failed article")
     watchlist: Path | None = None

@@ -353,10 +353,9 @@ def report_command(
     db: Path | None = DbOpt,
 ) -> None:
     """Write one self-contained HTML page: the storyline's timeline per retailer."""
-    from tasks.report import ReportPoint, RetailerTimeline, render_report
-
     from storage.db import open_db
     from storage.timeline import report_rows
+    from tasks.report import ReportPoint, RetailerTimeline, render_report
 
     path = resolve_db(config, db)
     timelines: dict[str, RetailerTimeline] = {}

@@ -68,7 +68,7 @@ class ArticleProcessor:
         if alerts:
             from tasks.notify import load_channels
 
-            self.channels = load_channels(config.settings.notify)
+            self.channels = load_channels(config_path=config.settings.notify.config_file)
         self.digest = f"backfill-{uuid.uuid4().hex[:12]}" if backfill else None
 
     def process(self, entry: dict[str, Any], article: ExtractedArticle) -> ProcessResult:

@@ -215,7 +215,7 @@ def begin_attempt(
     """
     with transaction(db):
         if pin:
-            db.executemany(
+            db.conn.executemany(
                 "UPDATE deliveries SET digest = ? WHERE event_key = ? AND channel = ?",
                 [(message_key, key, channel) for key in event_keys],
             )

@@ -375,6 +375,18 @@ def all_mentions(db: sqlite_utils.Database) -> list[MentionRecord]:
     return [_mention(r) for r in rows]
 
 
+def report_rows(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Every mention with a status, with its article's title, for the HTML report."""
+    cur = db.execute(
+        "SELECT m.retailer, COALESCE(m.retailer_name, m.retailer) AS name, m.published, m.status, "
+        "m.reported, m.sentence, m.url, m.source, a.title, m.story_id, m.article_id "
+        "FROM mentions m LEFT JOIN articles a ON a.id = m.article_id "
+        f"WHERE m.status != 'none' ORDER BY m.retailer, {_TIMELINE_ORDER}"
+    )
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
 def delete_all_mentions(db: sqlite_utils.Database) -> None:
     """Forget every mention (reprocessing rebuilds them from the articles)."""
     db.execute("DELETE FROM mentions")
@@ -439,6 +451,18 @@ def events(
     return [_event_row(r) for r in rows]
 
 
+def max_event_seq(db: sqlite_utils.Database) -> int:
+    """The highest event seq so far (0 when there is none): a mark for :func:`event_rows_since`."""
+    return int(db.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0])
+
+
+def event_rows_since(db: sqlite_utils.Database, seq: int) -> list[dict[str, Any]]:
+    """The events written after ``seq``, as plain rows, in order (a backfill's summary)."""
+    cur = db.execute("SELECT * FROM events WHERE seq > ? ORDER BY seq", [seq])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
 def event_seqs(db: sqlite_utils.Database) -> list[int]:
     """Every event's seq, in order (a crash must leave neither gap nor duplicate)."""
     return [r[0] for r in db.execute("SELECT seq FROM events ORDER BY seq").fetchall()]
@@ -480,13 +504,13 @@ def articles_in_publication_order(db: sqlite_utils.Database) -> list[str]:
 def article(db: sqlite_utils.Database, article_id: str) -> dict[str, Any] | None:
     """The fields of a stored article that the storyline needs."""
     row = db.execute(
-        "SELECT id, title, text, published, published_is_fetch_date, url, site, story_id "
-        "FROM articles WHERE id = ?",
+        "SELECT id, title, text, published, published_is_fetch_date, url, site, language, "
+        "story_id FROM articles WHERE id = ?",
         [article_id],
     ).fetchone()
     if row is None:
         return None
-    keys = ("id", "title", "text", "published", "published_is_fetch_date", "url", "site")
+    keys = ("id", "title", "text", "published", "published_is_fetch_date", "url", "site", "lang")
     return dict(zip((*keys, "story_id"), row, strict=True))
 
 

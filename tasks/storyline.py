@@ -225,7 +225,7 @@ def record_story_and_events(
 
 def rebuild_timeline(
     db: sqlite_utils.Database,
-    detect: Callable[[str, str], Any],
+    detect: Callable[[str, str, str | None], Any],
     *,
     dry_run: bool,
     order: str = "arrival",
@@ -233,6 +233,8 @@ def rebuild_timeline(
 ) -> tuple[list[Event], list[Event]]:
     """Re-run detection on every stored article and rebuild mentions and events.
 
+    ``detect(title, text, lang)`` returns a Detection (``tasks.detect.detect_article`` with the
+    watchlist bound).
     Returns (appeared, disappeared): events today's rules produce that are not stored, and stored
     events they no longer produce. Articles are replayed in ``order``: "arrival" (the order they
     were first recorded, so unchanged rules give an empty diff) or "publication". Without
@@ -256,6 +258,9 @@ def rebuild_timeline(
             if row is None or not row["published"]:
                 continue
             title, text, pub = row["title"] or "", row["text"] or "", iso_utc(row["published"])
+            detection = detect(title, text, row["lang"])
+            if not getattr(detection, "relevant", False):
+                continue  # as in the poll flow: only relevant articles enter stories
             source = source_of(row["url"] or "", row["site"])
             story_id, _new, changed = assign_story(
                 db, article_id=article_id, title=title, text=text, published=pub
@@ -264,7 +269,7 @@ def rebuild_timeline(
                 tl.add_story_source(db, story_id, article_id, source, row["url"] or "", pub, now)
                 tl.set_article_story(db, article_id, story_id)
             records = _records(
-                detect(title, text),
+                detection,
                 article_id=article_id,
                 published=pub,
                 published_is_fetch_date=bool(row["published_is_fetch_date"]),

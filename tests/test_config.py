@@ -24,8 +24,11 @@ def test_bundled_feeds_file_loads_with_enough_real_feeds() -> None:
 
 
 def test_user_file_overrides_only_what_it_sets(tmp_path: Path) -> None:
-    path = write(tmp_path, '[settings.fetch]\nread_timeout = 3.5\n\n[[feeds]]\n'
-                 'name = "Un flux"\nurl = "https://example.org/rss"\ninterval = 30\n')
+    path = write(
+        tmp_path,
+        "[settings.fetch]\nread_timeout = 3.5\n\n[[feeds]]\n"
+        'name = "Un flux"\nurl = "https://example.org/rss"\ninterval = 30\n',
+    )
     config = load_config(path)
     assert config.settings.fetch.read_timeout == 3.5
     assert config.settings.fetch.max_bytes == 5_000_000
@@ -40,11 +43,15 @@ def test_user_file_overrides_only_what_it_sets(tmp_path: Path) -> None:
         ('[[feeds]]\nurl = "https://example.org/f"\n', "feeds.0.name: missing"),
         ("[settings.fetch]\nread_timeout = -1\n", "settings.fetch.read_timeout"),
         ("[settings\n", "not valid TOML"),
-        ('[[feeds]]\nname="a"\nurl="https://e.org/f"\n[[feeds]]\nname="b"\nurl="https://e.org/f"\n',
-         "appears twice"),
+        (
+            '[[feeds]]\nname="a"\nurl="https://e.org/f"\n[[feeds]]\nname="b"\nurl="https://e.org/f"\n',
+            "appears twice",
+        ),
     ],
 )
-def test_mistakes_are_one_line_naming_file_and_key(tmp_path: Path, text: str, expected: str) -> None:
+def test_mistakes_are_one_line_naming_file_and_key(
+    tmp_path: Path, text: str, expected: str
+) -> None:
     path = write(tmp_path, text)
     with pytest.raises(ConfigError) as info:
         load_config(path)
@@ -55,7 +62,7 @@ def test_mistakes_are_one_line_naming_file_and_key(tmp_path: Path, text: str, ex
 
 
 def test_missing_file_says_what_to_do(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="file not found .*VEILLE_CONFIG"):
+    with pytest.raises(ConfigError, match=r"file not found .*VEILLE_CONFIG"):
         load_config(tmp_path / "nope.toml")
 
 

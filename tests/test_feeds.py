@@ -1,5 +1,8 @@
 """Feed parsing and URL canonicalisation: saved French feeds plus property tests."""
 
+# ruff: noqa: F811 - fixtures imported from tests.support are, by design, shadowed by test
+# parameters of the same name (pytest injects them by name).
+
 from __future__ import annotations
 
 from datetime import UTC, datetime

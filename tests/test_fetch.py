@@ -5,9 +5,13 @@ which fails the test if any socket tries to connect elsewhere, and DNS is faked 
 monkeypatched getaddrinfo where a test needs a name.
 """
 
+# ruff: noqa: F811 - fixtures imported from tests.support are, by design, shadowed by test
+# parameters of the same name (pytest injects them by name).
+
 from __future__ import annotations
 
 import gzip
+import itertools
 import socket
 import threading
 import time
@@ -293,7 +297,7 @@ def test_redirect_loop(http_server: LocalHTTPServer, local_fetcher: Fetcher) -> 
 
 def test_too_many_redirects(http_server: LocalHTTPServer, make_fetcher: MakeFetcher) -> None:
     paths = [http_server.unique(f"hop{i}") for i in range(8)]
-    for here, there in zip(paths, paths[1:], strict=False):
+    for here, there in itertools.pairwise(paths):
         http_server.add_redirect(here, there)
     http_server.add_static(paths[-1], FEED)
     err = fetch_error(make_fetcher(max_redirects=5), http_server.url(paths[0]))
@@ -485,7 +489,7 @@ def test_politeness_delay_spaces_requests_to_one_host(
     for t in threads:
         t.join(timeout=10)
     arrivals = sorted(state["arrivals"])  # type: ignore[call-overload]
-    gaps = [b - a for a, b in zip(arrivals, arrivals[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(arrivals)]
     assert len(arrivals) == 3 and min(gaps) >= 0.18
 
 

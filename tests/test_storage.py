@@ -41,7 +41,7 @@ def test_newer_database_is_refused_in_one_line(tmp_path: Path) -> None:
 
 def test_not_a_database_is_a_storage_error(tmp_path: Path) -> None:
     (tmp_path / "bad.db").write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(StorageError, match="bad.db"):
+    with pytest.raises(StorageError, match=r"bad\.db"):
         open_db(tmp_path / "bad.db")
 
 
@@ -60,8 +60,15 @@ def test_entries_are_inserted_once_per_feed() -> None:
     db = open_db(":memory:")
     feed = Feed("a", "https://a.example/rss")
     sync_feeds(db, [feed])
-    entry = {"key": "k1", "guid": "g", "url": "u", "canonical_url": "u", "title": "t",
-             "summary": "", "published": None}
+    entry = {
+        "key": "k1",
+        "guid": "g",
+        "url": "u",
+        "canonical_url": "u",
+        "title": "t",
+        "summary": "",
+        "published": None,
+    }
     assert len(insert_entries(db, feed.id, [entry], archive=True)) == 1
     assert insert_entries(db, feed.id, [entry], archive=False) == []
     record_feed_failure(db, feed.id, kind="timeout", message="no answer in 5 s")

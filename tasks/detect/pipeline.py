@@ -1,0 +1,99 @@
+"""``detect_article``: prefilter, deep reading, merge, relevance.
+
+Relevance answers "is this article about the actor and grocery retail?", which is not the same
+as "does it state a relation": a story about Sainsbury's buying Asda that recalls Amazon's
+purchase of Whole Foods in passing states a relation but is not about the actor. So an article
+is relevant when it is grocery news (context words or retailers) *and* the actor is one of its
+subjects: in the title, or named in several sentences, or party to a relation the article
+states beyond a single passing sentence.
+"""
+
+from __future__ import annotations
+
+from .cues import find_cues, sentence_reported
+from .lexicon import Lexicon, fold, normalize_text
+from .model import Detection, Mention
+from .prefilter import is_candidate
+from .reader import Article, actor_presence, english_sentence, guess_language, parse_french, prepare
+from .relations import assign, merge
+from .sentences import sentence_text
+
+_DEEP_LANGS = ("fr", "en")
+
+
+def read_article(lex: Lexicon, title: str | None, text: str, lang: str | None) -> Detection:
+    """The full detection of one article (the caller has a compiled lexicon)."""
+    full = normalize_text(((title or "").strip() + "\n\n" + (text or "")).strip())
+    folded = fold(full)
+    if not is_candidate(lex, folded):
+        return Detection(False, [])
+    language = (lang or "").lower()[:2] or guess_language(folded)
+    article = prepare(lex, full, language)
+    mentions: list[Mention] = []
+    if language in _DEEP_LANGS and any(e.kind == "retailer" for e in article.ents):
+        mentions = _read_relations(lex, article)
+    return Detection(_relevant(lex, article, title, mentions), mentions)
+
+
+def _read_relations(lex: Lexicon, article: Article) -> list[Mention]:
+    picked = []
+    presences = {}
+    for sentence in article.sentences:
+        ents = [e for e in article.ents if sentence.start <= e.start and e.end <= sentence.end]
+        if not any(e.kind == "retailer" for e in ents):
+            continue
+        presence = actor_presence(lex, article, sentence.index)
+        if presence:
+            picked.append(sentence)
+            presences[sentence.index] = presence
+    if not picked:
+        return []
+    if article.lang == "fr":
+        parsed = parse_french(lex, article, picked)
+    else:
+        parsed = [english_sentence(lex, article, s) for s in picked]
+    found: list[Mention] = []
+    for sentence, toks in zip(picked, parsed, strict=True):
+        cues = find_cues(lex, article.lang, toks)
+        if not cues:
+            continue
+        seg = article.folded[sentence.start : sentence.end]
+        reported = sentence_reported(lex, article.lang, seg, toks)
+        ents = [e for e in article.ents if sentence.start <= e.start and e.end <= sentence.end]
+        text = sentence_text(article.text, sentence)
+        for ent, cue, rule, rep in assign(toks, ents, cues, presences[sentence.index], reported):
+            if ent.discovered and presences[sentence.index] != "named":
+                continue
+            if ent.discovered:
+                lex.watchlist.remember_discovered(ent.id, ent.text)
+            found.append(Mention(ent.id, cue.status, rep, text, ent.discovered, cue.text, rule))
+    return merge(found)
+
+
+def _relevant(lex: Lexicon, article: Article, title: str | None, mentions: list[Mention]) -> bool:
+    actor_sentences = {
+        s.index
+        for s in article.sentences
+        for e in article.ents
+        if e.kind == "actor" and s.start <= e.start < s.end
+    }
+    named = len(actor_sentences)
+    in_title = bool(title) and lex.actor_any.search(fold(normalize_text(title or ""))) is not None
+    context = len(lex.context.findall(article.folded))
+    retailers = [e for e in article.ents if e.kind == "retailer"]
+    grocery = context >= 2 or (context >= 1 and retailers)
+    if not grocery:
+        return False
+    if in_title:
+        return True
+    related = {m.retailer for m in mentions}
+    if related and named >= 2:
+        return True
+    counts: dict[str, int] = {}
+    for e in retailers:
+        counts[e.id] = counts.get(e.id, 0) + 1
+    top = max(counts.values(), default=0)
+    return named >= 3 and named * 2 >= top
+
+
+__all__ = ["find_cues", "read_article", "sentence_reported"]

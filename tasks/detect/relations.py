@@ -1,0 +1,168 @@
+"""From cues to (retailer, status) findings in a sentence, and the per-article merge.
+
+Merge rule (why several mentions per retailer may come out): FORMAT.md scores (id, retailer,
+status) triples and its labels keep two statuses for one retailer when the text states two
+different kinds of link, e.g. an existing partnership (lockers in Leclerc's stores) *and* a new
+approach. So statuses fall on two axes: the courtship (rumored < approached < in_talks <
+declined/denied) and the deal (partnership < acquired < ended). An article yields at most one
+status per axis per retailer, the most definite one; an acquisition or an end supersedes a
+rumour, an approach or talks (they led to it). Within a status a confirmed sentence beats a
+reported one. DESIGN.md's "one status per (retailer, article)" is what the event stage derives
+from these: the latest by axis rank.
+"""
+
+from __future__ import annotations
+
+from .cues import Cue, Tok
+from .entities import Ent
+from .model import COURTSHIP, DEALS, DEFINITENESS, Mention
+
+_AGENTIVE = {"approached", "acquired", "rumored", "partnership", "in_talks"}
+_RESPONSES = {"declined", "denied"}
+_BE = {"be", "is", "was", "were", "been", "being", "are", "etre", "ete"}
+
+
+def _ancestor_distance(toks: list[Tok], start: int, targets: set[int]) -> int | None:
+    i, steps = start, 0
+    while i >= 0 and steps < 10:
+        if i in targets and steps > 0:
+            return steps
+        i = toks[i].head
+        steps += 1
+    return None
+
+
+def _verb_of(toks: list[Tok], cue: Cue) -> int:
+    """The verb a cue hangs on: the cue itself when verbal, else its nearest verbal ancestor."""
+    for k in cue.tokens:
+        if toks[k].pos in ("VERB", "AUX"):
+            return k
+    i, steps = cue.tokens[-1], 0
+    while i >= 0 and steps < 4:
+        if toks[i].pos in ("VERB", "AUX"):
+            return i
+        i = toks[i].head
+        steps += 1
+    return cue.tokens[-1]
+
+
+def _subject(toks: list[Tok], verb: int) -> tuple[int, str] | None:
+    for j, tok in enumerate(toks):
+        if tok.head == verb and tok.dep in ("nsubj", "nsubj:pass"):
+            return j, tok.dep
+    return None
+
+
+def assign(
+    toks: list[Tok], ents: list[Ent], cues: list[Cue], presence: str, reported: bool
+) -> list[tuple[Ent, Cue, str, bool]]:
+    """(retailer, cue, rule, reported) for each retailer of the sentence that a cue concerns."""
+    parsed = any(t.head >= 0 for t in toks)
+    kinds = {i: ents[t.ent].kind for i, t in enumerate(toks) if t.ent >= 0}
+    actor_toks = {i for i, k in kinds.items() if k == "actor"}
+    out: list[tuple[Ent, Cue, str, bool]] = []
+    blocked: set[int] = set()
+    for c_index, cue in enumerate(cues):
+        if parsed:
+            verb = _verb_of(toks, cue)
+            subj = _subject(toks, verb)
+            if subj is not None and subj[1] == "nsubj" and kinds.get(subj[0]) in ("rival", "retailer"):
+                attached = any(_ancestor_distance(toks, a, set(cue.tokens) | {verb}) for a in actor_toks)
+                if cue.status in _AGENTIVE and not (attached and cue.status in ("partnership", "in_talks")):
+                    blocked.add(c_index)
+        else:
+            agent = _agent_before(toks, kinds, cue)
+            if agent is not None and kinds[agent] != "actor" and cue.status in ("acquired", "approached"):
+                passive = cue.first > 0 and toks[cue.first - 1].low in _BE
+                if not passive:
+                    blocked.add(c_index)
+    seen_ents: set[int] = set()
+    for r, tok in enumerate(toks):
+        if tok.ent < 0 or kinds[r] != "retailer" or tok.ent in seen_ents:
+            continue
+        seen_ents.add(tok.ent)
+        choice = _governing(toks, r, cues, parsed)
+        picks: list[tuple[Cue, str]] = []
+        if choice is not None:
+            picks.append(choice)
+        for cue in cues:
+            if cue.collective and all(cue is not p[0] for p in picks):
+                picks.append((cue, "collective"))
+        for cue, how in picks:
+            if cues.index(cue) in blocked:
+                continue
+            if presence == "paragraph" and cue.status not in _RESPONSES:
+                continue
+            if cue.status == "acquired" and parsed and toks[r].dep == "nsubj" and toks[r].head in cue.tokens:
+                continue
+            rule = f"{cue.rule}+{how}+actor:{presence}"
+            out.append((ents[tok.ent], cue, rule, reported or cue.conditional or cue.status == "rumored"))
+    return out
+
+
+def _agent_before(toks: list[Tok], kinds: dict[int, str], cue: Cue) -> int | None:
+    for k in range(cue.first - 1, max(-1, cue.first - 7), -1):
+        if toks[k].low in (",", ";", ":"):
+            return None
+        if k in kinds:
+            return k
+    return None
+
+
+def _governing(toks: list[Tok], r: int, cues: list[Cue], parsed: bool) -> tuple[Cue, str] | None:
+    """The cue that governs token ``r``: by the parse when there is one, else by distance."""
+    if parsed:
+        best: tuple[int, Cue] | None = None
+        for cue in cues:
+            d = _ancestor_distance(toks, r, set(cue.tokens))
+            if d is None:
+                verb = _verb_of(toks, cue)
+                if toks[r].head == verb and toks[r].dep.startswith("nsubj"):
+                    d = 1
+            if d is not None and (best is None or d < best[0]):
+                best = (d, cue)
+        if best is not None:
+            return best[1], "syntax"
+    nearest: tuple[int, Cue] | None = None
+    for cue in cues:
+        if r < cue.first:
+            span = range(r + 1, cue.first)
+        else:
+            span = range(cue.last + 1, r)
+        if any(toks[k].low in (";", "tandis", "whereas", "while") for k in span):
+            continue
+        d = len(span)
+        if d <= 14 and (nearest is None or d < nearest[0]):
+            nearest = (d, cue)
+    return (nearest[1], "nearest") if nearest is not None else None
+
+
+def merge(found: list[Mention]) -> list[Mention]:
+    """One status per axis per retailer, the most definite; confirmed beats reported."""
+    by_retailer: dict[str, dict[str, Mention]] = {}
+    order: list[str] = []
+    for mention in found:
+        axis = "deal" if mention.status in DEALS else "courtship"
+        slot = by_retailer.setdefault(mention.retailer, {})
+        if mention.retailer not in order:
+            order.append(mention.retailer)
+        current = slot.get(axis)
+        if current is None or _better(mention, current):
+            slot[axis] = mention
+    out: list[Mention] = []
+    for retailer in order:
+        slot = by_retailer[retailer]
+        deal = slot.get("deal")
+        court = slot.get("courtship")
+        if deal is not None and deal.status in ("acquired", "ended") and court is not None:
+            if court.status in COURTSHIP[:3]:
+                court = None
+        out.extend(m for m in (court, deal) if m is not None)
+    return out
+
+
+def _better(new: Mention, old: Mention) -> bool:
+    rank_new, rank_old = DEFINITENESS[new.status], DEFINITENESS[old.status]
+    if rank_new != rank_old:
+        return rank_new > rank_old
+    return old.reported and not new.reported
