@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,12 +31,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dedupe_variants import VARIANTS, corpus  # noqa: E402
+from dedupe_variants import VARIANTS, corpus
 
-from storage import timeline as tl  # noqa: E402
-from storage.db import open_db, transaction  # noqa: E402
-from tasks import dedupe  # noqa: E402
-from tasks.storyline import assign_story, find_story, record_story_and_events  # noqa: E402
+from storage import timeline as tl
+from storage.db import open_db, transaction
+from tasks import dedupe
+from tasks.storyline import assign_story, find_story, record_story_and_events
 
 PUB = "2017-10-04T08:00:00+00:00"
 
@@ -45,7 +44,9 @@ PUB = "2017-10-04T08:00:00+00:00"
 def rss_mb() -> tuple[float, float]:
     """(current RSS, peak RSS) of this process in MB, from /proc."""
     fields = dict(
-        line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line
+        line.split(":", 1)
+        for line in Path("/proc/self/status").read_text().splitlines()
+        if ":" in line
     )
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
@@ -244,18 +245,24 @@ def main() -> None:
         print(json.dumps(measure_lookups(args.lookup, args.queries, args.seed, args.stories)))
         return
 
-    print(f"dedupe: {dedupe.SHINGLE_WORDS}-word shingles, {dedupe.NUM_PERM} permutations, "
-          f"{dedupe.BANDS} bands x {dedupe.ROWS} rows, J >= {dedupe.JACCARD_THRESHOLD} or "
-          f"containment >= {dedupe.CONTAINMENT_THRESHOLD} (J >= {dedupe.CONTAINMENT_FLOOR})")  # fmt: skip
+    print(
+        f"dedupe: {dedupe.SHINGLE_WORDS}-word shingles, {dedupe.NUM_PERM} permutations, "
+        f"{dedupe.BANDS} bands x {dedupe.ROWS} rows, J >= {dedupe.JACCARD_THRESHOLD} or "
+        f"containment >= {dedupe.CONTAINMENT_THRESHOLD} (J >= {dedupe.CONTAINMENT_FLOOR})"
+    )
     bases, reprints, distinct = corpus(args.stories, seed=args.seed)
     db = open_db(":memory:")
     record_bases(db, bases)
     q = quality(db, bases, reprints, distinct)
-    print(f"\n[quality] {q['reprints']} reprints of {len(bases)} stories, "
-          f"{q['distinct']} distinct stories on the same retailers")  # fmt: skip
+    print(
+        f"\n[quality] {q['reprints']} reprints of {len(bases)} stories, "
+        f"{q['distinct']} distinct stories on the same retailers"
+    )
     print(f"  recall    {q['recall']:.4f}  (goal >= 0.95)   per variant: {q['per_variant']}")
-    print(f"  precision {q['precision']:.4f}  (goal >= 0.99)   reprints put in the wrong story: "
-          f"{q['wrong_story']}, distinct stories merged: {q['distinct_merged']}")  # fmt: skip
+    print(
+        f"  precision {q['precision']:.4f}  (goal >= 0.99)   reprints put in the wrong story: "
+        f"{q['wrong_story']}, distinct stories merged: {q['distinct_merged']}"
+    )
 
     if not args.skip_scale:
         tmpdir = tempfile.TemporaryDirectory()
@@ -265,29 +272,49 @@ def main() -> None:
         size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 2**20
         print(f"  built in {built:.0f} s, {size:,.0f} MB on disk")
         out = subprocess.run(
-            [sys.executable, __file__, "--lookup", str(path), "--queries", str(args.queries),
-             "--seed", str(args.seed), "--stories", str(args.stories)],
-            check=True, capture_output=True, text=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                __file__,
+                "--lookup",
+                str(path),
+                "--queries",
+                str(args.queries),
+                "--seed",
+                str(args.seed),
+                "--stories",
+                str(args.stories),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         s = json.loads(out.stdout)
         print(f"  {s['queries']} lookups over {s['signatures']:,} signatures (warm OS cache):")
-        print(f"  lookup p50 {s['lookup_p50_ms']:.3f} ms  p95 {s['lookup_p95_ms']:.3f} ms "
-              f"(goal p50 < 2 ms); bare PK select p50 {s['pk_select_p50_ms']:.3f} ms "
-              f"-> ratio {s['lookup_p50_ms'] / s['pk_select_p50_ms']:.1f}x")  # fmt: skip
+        print(
+            f"  lookup p50 {s['lookup_p50_ms']:.3f} ms  p95 {s['lookup_p95_ms']:.3f} ms "
+            f"(goal p50 < 2 ms); bare PK select p50 {s['pk_select_p50_ms']:.3f} ms "
+            f"-> ratio {s['lookup_p50_ms'] / s['pk_select_p50_ms']:.1f}x"
+        )
         print(f"  MinHash of the query text p50 {s['signature_p50_ms']:.3f} ms (not in lookup)")
-        print(f"  answers correct {s['answers_correct']:.4f}, reprints found "
-              f"{s['reprints_found']:.4f}")  # fmt: skip
-        print(f"  lookup process RSS {s['rss_mb']:.0f} MB (peak {s['peak_rss_mb']:.0f} MB; "
-              f"goal < 600 MB)")  # fmt: skip
+        print(
+            f"  answers correct {s['answers_correct']:.4f}, reprints found "
+            f"{s['reprints_found']:.4f}"
+        )
+        print(
+            f"  lookup process RSS {s['rss_mb']:.0f} MB (peak {s['peak_rss_mb']:.0f} MB; "
+            f"goal < 600 MB)"
+        )
         if not args.keep:
             tmpdir.cleanup()
 
     e = events_per_second(args.events)
     print(f"\n[events] {e['articles']} articles, {e['events']} events written")
-    print(f"  {e['articles_per_s']:.0f} articles/s, {e['events_per_s']:.0f} events/s "
-          f"(article + story + mentions + events, one transaction each); "
-          f"bare article-insert transaction {e['ref_bare_article_tx_per_s']:.0f}/s -> "
-          f"{e['ref_bare_article_tx_per_s'] / e['articles_per_s']:.1f}x slower")  # fmt: skip
+    print(
+        f"  {e['articles_per_s']:.0f} articles/s, {e['events_per_s']:.0f} events/s "
+        f"(article + story + mentions + events, one transaction each); "
+        f"bare article-insert transaction {e['ref_bare_article_tx_per_s']:.0f}/s -> "
+        f"{e['ref_bare_article_tx_per_s'] / e['articles_per_s']:.1f}x slower"
+    )
 
 
 if __name__ == "__main__":

@@ -13,60 +13,230 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 RETAILERS = ["Leclerc", "Carrefour", "Casino", "Monoprix", "Intermarché", "Système U", "Auchan"]
-AMAZON = ["Amazon", "le géant américain", "la firme de Seattle", "le groupe de Jeff Bezos",
-          "le champion du commerce en ligne", "l'américain"]  # fmt: skip
-SOURCES = ["selon nos informations", "d'après plusieurs sources", "selon un proche du dossier",
-           "affirme un cadre du secteur", "selon la presse économique", "indique un analyste"]  # fmt: skip
-VERBS = ["aurait approché", "a pris contact avec", "a sondé", "discute avec", "courtise",
-         "a rencontré les dirigeants de", "négocie avec", "s'intéresse de près à",
-         "aurait proposé un accord à", "a démarché"]  # fmt: skip
-OBJECTS = ["un réseau de points relais", "une offre d'abonnement commune", "des entrepôts partagés",
-           "une coentreprise", "la vente de ses supermarchés", "un rachat d'actifs", "un partenariat logistique", "des casiers de retrait", "un accord d'approvisionnement",
-           "une prise de participation", "un rachat pur et simple", "la livraison à domicile",
-           "un service de courses en ligne", "une alliance sur les achats", "des magasins sans caisse",
-           "une plateforme de produits frais"]  # fmt: skip
-REACTIONS = ["ne s'est pas encore exprimé", "prend son temps", "garde le silence", "attend des garanties",
-             "pose ses conditions", "consulte ses adhérents", "n'a pas donné suite", "a décliné l'offre", "dément toute discussion",
-             "refuse de commenter", "se dit ouvert à la discussion", "n'a pas l'intention de vendre",
-             "étudie la proposition", "a confirmé des échanges préliminaires"]  # fmt: skip
-PEOPLE = ["Thomas Petit", "Camille Robert", "Antoine Richard", "Léa Durand", "Karim Benali",
-          "Emma Leroy", "Nicolas Simon", "Chloé Michel", "Yann Le Gall", "Sarah Cohen", "Claire Martin", "Jean Dupuis", "Sophie Bernard", "Luc Moreau", "Nadia Haddad",
-          "Paul Lefèvre", "Inès Garnier", "Marc Rousseau", "Julie Fontaine", "Hugo Chevalier"]  # fmt: skip
-ROLES = ["analyste chez Natixis", "directeur général", "porte-parole du groupe", "consultant",
-         "économiste", "président du directoire", "délégué syndical", "responsable des achats"]  # fmt: skip
-CITIES = ["Rennes", "Nice", "Grenoble", "Dijon", "Rouen", "Metz", "Tours", "Angers", "Paris", "Lyon", "Lille", "Bordeaux", "Nantes", "Marseille", "Toulouse", "Strasbourg"]
-TOPICS = ["les prix de gros", "les marques de distributeur", "la logistique urbaine",
-          "les entrepôts automatisés", "les magasins de proximité", "le commerce rural",
-          "la négociation annuelle", "le pouvoir d'achat", "l'inflation alimentaire", "les marges", "le e-commerce alimentaire", "la guerre des prix", "le drive",
-          "la logistique du dernier kilomètre", "les produits bio", "la fidélité des clients",
-          "les centrales d'achat", "les hypermarchés", "la livraison en une heure"]  # fmt: skip
-ADJS = ["audacieux", "tardif", "coûteux", "crédible", "improbable", "séduisant", "fragile", "ambitieux", "inédit", "risqué", "stratégique", "discret", "décisif",
-        "prudent", "offensif", "incertain"]  # fmt: skip
-FILLER = ["cependant", "par ailleurs", "de son côté", "en outre", "pour l'heure", "dans ce contexte",
-          "toutefois", "à ce stade", "depuis l'été", "en coulisses"]  # fmt: skip
+AMAZON = [
+    "Amazon",
+    "le géant américain",
+    "la firme de Seattle",
+    "le groupe de Jeff Bezos",
+    "le champion du commerce en ligne",
+    "l'américain",
+]
+SOURCES = [
+    "selon nos informations",
+    "d'après plusieurs sources",
+    "selon un proche du dossier",
+    "affirme un cadre du secteur",
+    "selon la presse économique",
+    "indique un analyste",
+]
+VERBS = [
+    "aurait approché",
+    "a pris contact avec",
+    "a sondé",
+    "discute avec",
+    "courtise",
+    "a rencontré les dirigeants de",
+    "négocie avec",
+    "s'intéresse de près à",
+    "aurait proposé un accord à",
+    "a démarché",
+]
+OBJECTS = [
+    "un réseau de points relais",
+    "une offre d'abonnement commune",
+    "des entrepôts partagés",
+    "une coentreprise",
+    "la vente de ses supermarchés",
+    "un rachat d'actifs",
+    "un partenariat logistique",
+    "des casiers de retrait",
+    "un accord d'approvisionnement",
+    "une prise de participation",
+    "un rachat pur et simple",
+    "la livraison à domicile",
+    "un service de courses en ligne",
+    "une alliance sur les achats",
+    "des magasins sans caisse",
+    "une plateforme de produits frais",
+]
+REACTIONS = [
+    "ne s'est pas encore exprimé",
+    "prend son temps",
+    "garde le silence",
+    "attend des garanties",
+    "pose ses conditions",
+    "consulte ses adhérents",
+    "n'a pas donné suite",
+    "a décliné l'offre",
+    "dément toute discussion",
+    "refuse de commenter",
+    "se dit ouvert à la discussion",
+    "n'a pas l'intention de vendre",
+    "étudie la proposition",
+    "a confirmé des échanges préliminaires",
+]
+PEOPLE = [
+    "Thomas Petit",
+    "Camille Robert",
+    "Antoine Richard",
+    "Léa Durand",
+    "Karim Benali",
+    "Emma Leroy",
+    "Nicolas Simon",
+    "Chloé Michel",
+    "Yann Le Gall",
+    "Sarah Cohen",
+    "Claire Martin",
+    "Jean Dupuis",
+    "Sophie Bernard",
+    "Luc Moreau",
+    "Nadia Haddad",
+    "Paul Lefèvre",
+    "Inès Garnier",
+    "Marc Rousseau",
+    "Julie Fontaine",
+    "Hugo Chevalier",
+]
+ROLES = [
+    "analyste chez Natixis",
+    "directeur général",
+    "porte-parole du groupe",
+    "consultant",
+    "économiste",
+    "président du directoire",
+    "délégué syndical",
+    "responsable des achats",
+]
+CITIES = [
+    "Rennes",
+    "Nice",
+    "Grenoble",
+    "Dijon",
+    "Rouen",
+    "Metz",
+    "Tours",
+    "Angers",
+    "Paris",
+    "Lyon",
+    "Lille",
+    "Bordeaux",
+    "Nantes",
+    "Marseille",
+    "Toulouse",
+    "Strasbourg",
+]
+TOPICS = [
+    "les prix de gros",
+    "les marques de distributeur",
+    "la logistique urbaine",
+    "les entrepôts automatisés",
+    "les magasins de proximité",
+    "le commerce rural",
+    "la négociation annuelle",
+    "le pouvoir d'achat",
+    "l'inflation alimentaire",
+    "les marges",
+    "le e-commerce alimentaire",
+    "la guerre des prix",
+    "le drive",
+    "la logistique du dernier kilomètre",
+    "les produits bio",
+    "la fidélité des clients",
+    "les centrales d'achat",
+    "les hypermarchés",
+    "la livraison en une heure",
+]
+ADJS = [
+    "audacieux",
+    "tardif",
+    "coûteux",
+    "crédible",
+    "improbable",
+    "séduisant",
+    "fragile",
+    "ambitieux",
+    "inédit",
+    "risqué",
+    "stratégique",
+    "discret",
+    "décisif",
+    "prudent",
+    "offensif",
+    "incertain",
+]
+FILLER = [
+    "cependant",
+    "par ailleurs",
+    "de son côté",
+    "en outre",
+    "pour l'heure",
+    "dans ce contexte",
+    "toutefois",
+    "à ce stade",
+    "depuis l'été",
+    "en coulisses",
+]
 
 SENTENCES: list[Callable[[random.Random, str], str]] = [
-    lambda r, x: f"{r.choice(AMAZON).capitalize()} {r.choice(VERBS)} {x} pour {r.choice(OBJECTS)}, {r.choice(SOURCES)}.",
-    lambda r, x: f"{x.capitalize() if x[0].islower() else x} {r.choice(REACTIONS)}, {r.choice(FILLER)}.",
-    lambda r, x: f"« Nous regardons {r.choice(TOPICS)} avec attention », explique {r.choice(PEOPLE)}, {r.choice(ROLES)}.",
-    lambda r, x: f"Le projet, jugé {r.choice(ADJS)} par {r.choice(PEOPLE)}, concernerait d'abord {r.choice(CITIES)} et {r.choice(CITIES)}.",
-    lambda r, x: f"{r.choice(FILLER).capitalize()}, {x} mise sur {r.choice(TOPICS)} et {r.choice(TOPICS)}.",
-    lambda r, x: f"Les marchés ont salué un rapprochement {r.choice(ADJS)}, le titre gagnant {r.randint(1, 9)},{r.randint(0, 9)} % à la clôture.",
-    lambda r, x: f"{r.choice(PEOPLE)}, {r.choice(ROLES)}, estime que {r.choice(OBJECTS)} serait {r.choice(ADJS)} pour {x}.",
-    lambda r, x: f"En {r.choice(['janvier', 'mars', 'juin', 'septembre', 'octobre', 'décembre'])}, {r.choice(AMAZON)} avait déjà testé {r.choice(OBJECTS)} à {r.choice(CITIES)}.",
-    lambda r, x: f"Le chiffre d'affaires de {x} atteint {r.randint(10, 90)} milliards d'euros, {r.choice(SOURCES)}.",
-    lambda r, x: f"{r.choice(FILLER).capitalize()}, les syndicats redoutent {r.choice(OBJECTS)} et ses effets sur {r.choice(TOPICS)}.",
-    lambda r, x: f"Un accord {r.choice(ADJS)} pourrait être annoncé d'ici {r.randint(2, 12)} mois, {r.choice(SOURCES)}.",
-    lambda r, x: f"Interrogé, {r.choice(PEOPLE)} n'a pas souhaité s'exprimer sur {r.choice(TOPICS)}.",
- lambda r, x: f"À {r.choice(CITIES)}, {r.randint(2, 40)} magasins de {x} servent déjà de test pour {r.choice(OBJECTS)}.",
-    lambda r, x: f"{r.choice(PEOPLE)} rappelle que {r.choice(TOPICS)} pèsent sur {x} depuis {r.randint(2, 9)} ans.",
-    lambda r, x: f"Pour {r.choice(PEOPLE)}, {r.choice(ROLES)}, {r.choice(AMAZON)} cherche avant tout {r.choice(OBJECTS)}.",
-    lambda r, x: f"{x} compte {r.randint(100, 900)} points de vente et {r.randint(20, 200)} 000 salariés en France.",
-    lambda r, x: f"La direction de {x} convoquera un comité {r.choice(ADJS)} à {r.choice(CITIES)} le {r.randint(1, 28)} du mois.",
-    lambda r, x: f"Quant à {r.choice(TOPICS)}, le dossier reste {r.choice(ADJS)}, {r.choice(SOURCES)}.",
-    lambda r, x: f"{r.choice(AMAZON).capitalize()} emploie {r.randint(5, 25)} 000 personnes dans l'Hexagone et vise {r.choice(TOPICS)}.",
+    lambda r, x: (
+        f"{r.choice(AMAZON).capitalize()} {r.choice(VERBS)} {x} pour {r.choice(OBJECTS)}, {r.choice(SOURCES)}."
+    ),
+    lambda r, x: (
+        f"{x.capitalize() if x[0].islower() else x} {r.choice(REACTIONS)}, {r.choice(FILLER)}."
+    ),
+    lambda r, x: (
+        f"« Nous regardons {r.choice(TOPICS)} avec attention », explique {r.choice(PEOPLE)}, {r.choice(ROLES)}."
+    ),
+    lambda r, x: (
+        f"Le projet, jugé {r.choice(ADJS)} par {r.choice(PEOPLE)}, concernerait d'abord {r.choice(CITIES)} et {r.choice(CITIES)}."
+    ),
+    lambda r, x: (
+        f"{r.choice(FILLER).capitalize()}, {x} mise sur {r.choice(TOPICS)} et {r.choice(TOPICS)}."
+    ),
+    lambda r, x: (
+        f"Les marchés ont salué un rapprochement {r.choice(ADJS)}, le titre gagnant {r.randint(1, 9)},{r.randint(0, 9)} % à la clôture."
+    ),
+    lambda r, x: (
+        f"{r.choice(PEOPLE)}, {r.choice(ROLES)}, estime que {r.choice(OBJECTS)} serait {r.choice(ADJS)} pour {x}."
+    ),
+    lambda r, x: (
+        f"En {r.choice(['janvier', 'mars', 'juin', 'septembre', 'octobre', 'décembre'])}, {r.choice(AMAZON)} avait déjà testé {r.choice(OBJECTS)} à {r.choice(CITIES)}."
+    ),
+    lambda r, x: (
+        f"Le chiffre d'affaires de {x} atteint {r.randint(10, 90)} milliards d'euros, {r.choice(SOURCES)}."
+    ),
+    lambda r, x: (
+        f"{r.choice(FILLER).capitalize()}, les syndicats redoutent {r.choice(OBJECTS)} et ses effets sur {r.choice(TOPICS)}."
+    ),
+    lambda r, x: (
+        f"Un accord {r.choice(ADJS)} pourrait être annoncé d'ici {r.randint(2, 12)} mois, {r.choice(SOURCES)}."
+    ),
+    lambda r, x: (
+        f"Interrogé, {r.choice(PEOPLE)} n'a pas souhaité s'exprimer sur {r.choice(TOPICS)}."
+    ),
+    lambda r, x: (
+        f"À {r.choice(CITIES)}, {r.randint(2, 40)} magasins de {x} servent déjà de test pour {r.choice(OBJECTS)}."
+    ),
+    lambda r, x: (
+        f"{r.choice(PEOPLE)} rappelle que {r.choice(TOPICS)} pèsent sur {x} depuis {r.randint(2, 9)} ans."
+    ),
+    lambda r, x: (
+        f"Pour {r.choice(PEOPLE)}, {r.choice(ROLES)}, {r.choice(AMAZON)} cherche avant tout {r.choice(OBJECTS)}."
+    ),
+    lambda r, x: (
+        f"{x} compte {r.randint(100, 900)} points de vente et {r.randint(20, 200)} 000 salariés en France."
+    ),
+    lambda r, x: (
+        f"La direction de {x} convoquera un comité {r.choice(ADJS)} à {r.choice(CITIES)} le {r.randint(1, 28)} du mois."
+    ),
+    lambda r, x: (
+        f"Quant à {r.choice(TOPICS)}, le dossier reste {r.choice(ADJS)}, {r.choice(SOURCES)}."
+    ),
+    lambda r, x: (
+        f"{r.choice(AMAZON).capitalize()} emploie {r.randint(5, 25)} 000 personnes dans l'Hexagone et vise {r.choice(TOPICS)}."
+    ),
     lambda r, x: f"Les concurrents de {x}, {r.choice(FILLER)}, accélèrent sur {r.choice(TOPICS)}.",
-]  # fmt: skip
+]
 
 BOILERPLATE_HEAD = [
     "Publié le {d} à {h}h{m} — Mis à jour le {d} à {h2}h{m2}",
@@ -80,8 +250,22 @@ BOILERPLATE_TAIL = [
     "© Tous droits réservés. Toute reproduction interdite sans autorisation.",
     "Vous avez aimé cet article ? Retrouvez tous nos dossiers sur la grande distribution.",
 ]
-SYNONYMS = ["désormais", "également", "notamment", "clairement", "récemment", "surtout", "ainsi",
-            "pourtant", "vraiment", "souvent", "enseigne", "groupe", "distributeur", "marché"]  # fmt: skip
+SYNONYMS = [
+    "désormais",
+    "également",
+    "notamment",
+    "clairement",
+    "récemment",
+    "surtout",
+    "ainsi",
+    "pourtant",
+    "vraiment",
+    "souvent",
+    "enseigne",
+    "groupe",
+    "distributeur",
+    "marché",
+]
 
 
 @dataclass(frozen=True)
@@ -124,10 +308,14 @@ def _words_changed(story: Story, rng: random.Random, share: float) -> Story:
 def _boilerplate(story: Story, rng: random.Random) -> Story:
     def fill(line: str) -> str:
         return line.format(
-            d=f"{rng.randint(1, 28)}/{rng.randint(1, 12)}/2017", h=rng.randint(6, 22),
-            m=rng.randint(10, 59), h2=rng.randint(6, 22), m2=rng.randint(10, 59),
-            n=rng.randint(2, 9), t=rng.choice(TOPICS),
-        )  # fmt: skip
+            d=f"{rng.randint(1, 28)}/{rng.randint(1, 12)}/2017",
+            h=rng.randint(6, 22),
+            m=rng.randint(10, 59),
+            h2=rng.randint(6, 22),
+            m2=rng.randint(10, 59),
+            n=rng.randint(2, 9),
+            t=rng.choice(TOPICS),
+        )
 
     head = tuple(fill(x) for x in BOILERPLATE_HEAD)
     tail = tuple(fill(x) for x in BOILERPLATE_TAIL)

@@ -104,8 +104,10 @@ class StatusCues(_Strict):
 class GoalMarkers(_Strict):
     """Words that make a deal a goal or a possibility rather than a fact."""
 
+    purpose: list[str] = []
     markers: list[str] = []
     modals: list[str] = []
+    stake: list[str] = []
 
 
 class LanguageCues(StatusCues):

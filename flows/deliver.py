@@ -127,10 +127,11 @@ def plan_channel(
 
     Rows already pinned to a digest go together again (same key). Other rows go as one digest
     when they are flagged (a backfill's group, ``events.backfill``), when the channel is tagged
-    ``digest``, or all of them when more than ``digest_threshold`` are due; the rest go one
-    message per event.
+    ``digest``, or all of them when more than ``digest_threshold`` unflagged rows are due (a
+    burst); the rest go one message per event.
     """
-    everything = channel.digest_only or len(rows) > digest_threshold
+    plain = sum(1 for row in rows if not (row.get("digest") or row.get("backfill")))
+    everything = channel.digest_only or plain > digest_threshold
     pinned: dict[str, list[Mapping[str, Any]]] = {}
     fresh: list[Mapping[str, Any]] = []
     planned: list[tuple[int, Outgoing]] = []

@@ -204,9 +204,7 @@ def bulk_insert_signatures(
     )
 
 
-def bulk_load_bands(
-    db: sqlite_utils.Database, chunks: Iterable[Iterable[tuple[int, int]]]
-) -> None:
+def bulk_load_bands(db: sqlite_utils.Database, chunks: Iterable[Iterable[tuple[int, int]]]) -> None:
     """Load many (key, sig_id) rows: appended to a staging table, then copied in key order.
 
     Inserting random keys straight into the b-tree slows down once it outgrows the page cache;
@@ -345,11 +343,22 @@ def replace_mentions(
         "retailer_name, source, url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
-                m.retailer, m.status, status_rank(m.status), int(m.reported), int(not m.reported),
-                m.sentence, m.article_id, m.published, m.story_id, m.story_published,
-                int(m.discovered), int(m.published_is_fetch_date), m.retailer_name, m.source,
+                m.retailer,
+                m.status,
+                status_rank(m.status),
+                int(m.reported),
+                int(not m.reported),
+                m.sentence,
+                m.article_id,
+                m.published,
+                m.story_id,
+                m.story_published,
+                int(m.discovered),
+                int(m.published_is_fetch_date),
+                m.retailer_name,
+                m.source,
                 m.url,
-            )  # fmt: skip
+            )
             for m in mentions
         ],
     )
@@ -387,6 +396,15 @@ def report_rows(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
+def retailers(db: sqlite_utils.Database) -> list[tuple[str, str]]:
+    """Every (slug, display name) with a stored mention."""
+    rows = db.execute(
+        "SELECT retailer, MAX(COALESCE(retailer_name, retailer)) FROM mentions "
+        "GROUP BY retailer ORDER BY retailer"
+    ).fetchall()
+    return [(r[0], r[1]) for r in rows]
+
+
 def delete_all_mentions(db: sqlite_utils.Database) -> None:
     """Forget every mention (reprocessing rebuilds them from the articles)."""
     db.execute("DELETE FROM mentions")
@@ -408,10 +426,22 @@ def insert_event(db: sqlite_utils.Database, event: Event, *, now: str, backfill:
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
         "(SELECT COALESCE(MAX(seq), 0) + 1 FROM events), ?, ?)",
         [
-            event.key, event.kind, event.retailer, event.retailer_name, event.old_status,
-            event.new_status, int(event.reported), event.sentence, event.article_id, event.url,
-            event.source, event.story_id, event.published, now, int(backfill),
-        ],  # fmt: skip
+            event.key,
+            event.kind,
+            event.retailer,
+            event.retailer_name,
+            event.old_status,
+            event.new_status,
+            int(event.reported),
+            event.sentence,
+            event.article_id,
+            event.url,
+            event.source,
+            event.story_id,
+            event.published,
+            now,
+            int(backfill),
+        ],
     )
     return cur.rowcount == 1
 

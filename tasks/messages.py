@@ -247,7 +247,10 @@ def digest_message(events: Sequence[Mapping[str, Any]], *, key: str) -> Message:
                 text.append(f"    {url}")
             link = f'<a href="{esc(url)}">{esc(source)}</a>' if url else esc(source)
             quote = f"<br><i>« {esc(sentence)} »</i>" if sentence else ""
-            items.append(f"<li>{esc(_digest_line(event))} — {link} {esc(_date(event))}{quote}</li>")
+            shown = f"<br><small>{esc(url)}</small>" if url else ""  # kept in the text part
+            items.append(
+                f"<li>{esc(_digest_line(event))} — {link} {esc(_date(event))}{quote}{shown}</li>"
+            )
         body.append(f"<h3>{esc(name)}</h3>")
         body.append("<ul>" + "".join(items) + "</ul>")
     text.append("")

@@ -131,7 +131,7 @@ def channel_from_plugin(
     schema = url.split("://", 1)[0].lower()
     digest = hashlib.sha256(url.encode()).hexdigest()[:8]
     native = str(getattr(plugin.notify_format, "value", plugin.notify_format) or "text")
-    return Channel(
+    channel = Channel(
         label=f"{schema}-{digest}",
         display=plugin.url(privacy=True),
         tags=tuple(sorted({str(t).lower() for t in tags})),
@@ -141,6 +141,8 @@ def channel_from_plugin(
         url=url,
         throttle=throttle,
     )
+    _remember(channel)
+    return channel
 
 
 def _from_text(text: str, *, throttle: bool) -> list[Channel]:
@@ -232,6 +234,48 @@ def scrub(channel: Channel, text: str) -> str:
     for secret in _secrets(channel):
         line = line.replace(secret, "****")
     return line
+
+
+_known_secrets: set[str] = set()
+_secrets_lock = threading.Lock()
+
+
+class _Redact(logging.Filter):
+    """Masks every loaded channel's secrets in apprise's and urllib3's own log records.
+
+    At DEBUG they print webhook URLs whose path is the token (Mattermost, Slack); veille's own
+    lines only ever name labels. Installed on the loggers that emit those records.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        with _secrets_lock:
+            secrets = sorted(_known_secrets, key=len, reverse=True)
+        if not secrets:
+            return True
+        try:
+            text = record.getMessage()
+        except Exception:  # a malformed log call: leave it to logging's own error path
+            return True
+        if any(secret in text for secret in secrets):
+            for secret in secrets:
+                text = text.replace(secret, "****")
+            record.msg, record.args = text, None
+        if record.exc_info and not record.exc_text:
+            trace = logging.Formatter().formatException(record.exc_info)
+            for secret in secrets:
+                trace = trace.replace(secret, "****")
+            record.exc_text = trace
+        return True
+
+
+_REDACT = _Redact()
+for _name in ("apprise", "urllib3.connectionpool", "requests"):
+    logging.getLogger(_name).addFilter(_REDACT)
+
+
+def _remember(channel: Channel) -> None:
+    with _secrets_lock:
+        _known_secrets.update(_secrets(channel))
 
 
 class _Capture(logging.Handler):

@@ -52,12 +52,13 @@ _MONTHS_SHORT = (
 
 # Geometry of the SVG, in px of its viewBox.
 _WIDTH = 1200
-_LABEL_W = 250
+_LABEL_W = 290
 _PLOT_X0 = _LABEL_W + 20
 _PLOT_X1 = _WIDTH - 30
 _AXIS_H = 44
 _ROW_H = 46
 _BAND_H = 18
+_MIN_SPAN = timedelta(days=120)
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ class _Axis:
     """Maps dates to x on the shared time axis and draws its ticks."""
 
     def __init__(self, start: datetime, end: datetime) -> None:
+        end = max(end, start + _MIN_SPAN)  # one article still gets a readable axis
         span = end - start
         pad = max(span * 0.03, timedelta(days=10))
         self.start, self.end = start - pad, end + pad
@@ -134,28 +136,32 @@ class _Axis:
         return found
 
     def svg(self, y: float, height: float, *, labels_below: bool = False) -> str:
+        """Grid lines and month/year labels; below the rows, only the labels."""
         months = self.months()
         px_per_month = (_PLOT_X1 - _PLOT_X0) / max(self.seconds / (30.44 * 86400), 1)
         step = next((s for s in (1, 2, 3, 6) if px_per_month * s >= 56), 12)
         parts = []
-        label_y = y + height + 16 if labels_below else y - 10
+        label_y = y + height + 18 if labels_below else y - 10
         for month in months:
             x = self.x(month)
             is_year = month.month == 1
+            if not is_year and (month.month - 1) % step:
+                continue
+            if not labels_below:
+                parts.append(
+                    f'<line class="{"grid-year" if is_year else "grid"}" x1="{x:.1f}" '
+                    f'x2="{x:.1f}" y1="{y:.1f}" y2="{y + height:.1f}"/>'
+                )
+            text = str(month.year) if is_year else _MONTHS_SHORT[month.month - 1]
+            cls = "tick-year" if is_year else "tick"
+            parts.append(f'<text class="{cls}" x="{x + 3:.1f}" y="{label_y:.1f}">{text}</text>')
+        first_january = next((m for m in months if m.month == 1), None)
+        if not labels_below and (
+            first_january is None or self.x(first_january) - _PLOT_X0 > 70
+        ):  # name the first year once, top left, unless its January is already there
             parts.append(
-                f'<line class="{"grid-year" if is_year else "grid"}" x1="{x:.1f}" '
-                f'x2="{x:.1f}" y1="{y:.1f}" y2="{y + height:.1f}"/>'
-            )
-            if (month.month - 1) % step == 0:
-                text = str(month.year) if is_year else _MONTHS_SHORT[month.month - 1]
-                cls = "tick-year" if is_year else "tick"
-                parts.append(f'<text class="{cls}" x="{x + 3:.1f}" y="{label_y:.1f}">{text}</text>')
-        if months and months[0].month != 1:  # the first year is named once, top left
-            parts.append(
-                f'<text class="tick-year" x="{_PLOT_X0:.1f}" y="{label_y - 14:.1f}">'
-                f"{months[0].year}</text>"
-                if not labels_below
-                else ""
+                f'<text class="tick-year" x="{_PLOT_X0:.1f}" y="{label_y - 15:.1f}">'
+                f"{self.start.year if not months else months[0].year}</text>"
             )
         return "\n".join(parts)
 
@@ -192,11 +198,22 @@ def _tooltip(point: ReportPoint) -> str:
     )
 
 
+def _current_since(points: list[ReportPoint]) -> ReportPoint:
+    """The first point of the last run of the current status: "declined since October",
+    not since the latest article that repeated it."""
+    first = points[-1]
+    for point in reversed(points):
+        if (point.status, point.reported) != (first.status, first.reported):
+            break
+        first = point
+    return first
+
+
 def _row(timeline: RetailerTimeline, axis: _Axis, y: float) -> str:
     points = _sorted_points(timeline)
     mid = y + _ROW_H / 2
     current = points[-1]
-    since = _day(_utc(current.published))
+    since = _day(_utc(_current_since(points).published))
     chip = _label(current.status) + (" ?" if current.reported else "")
     chip_w = 14 + 6.6 * len(chip)
     parts = [
@@ -266,7 +283,10 @@ def _legend() -> str:
     items.append(
         '<li><span class="swatch hatched"></span>rayé : non confirmé (rumeur, conditionnel)</li>'
     )
-    items.append('<li><span class="dot"></span>un article</li>')
+    items.append(
+        '<li><span class="dot"></span><span class="dot hollow"></span>un article '
+        "(creux : non confirmé)</li>"
+    )
     return '<ul class="legend">' + "".join(items) + "</ul>"
 
 
@@ -308,12 +328,13 @@ h1 { margin: 0 0 4px; font-size: 22px; letter-spacing: -0.01em; }
 .legend li { display: flex; align-items: center; gap: 6px; }
 .swatch { width: 26px; height: 12px; border-radius: 3px; display: inline-block; }
 .swatch.hatched { background: repeating-linear-gradient(45deg, #667085 0 3px, #d0d5dd 3px 7px); }
-.dot { width: 11px; height: 11px; border-radius: 50%; background: #344054;
-  border: 2px solid #fff; box-shadow: 0 0 0 1px #344054; display: inline-block; }
+.dot { width: 11px; height: 11px; border-radius: 50%; background: #2e7d32;
+  border: 1.3px solid #1f2430; display: inline-block; }
+.dot.hollow { background: #fff; border: 2.4px solid #f57c00; }
 main { padding: 8px 32px 24px; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 12px;
-  box-shadow: 0 1px 2px rgba(16, 24, 40, .05); overflow: hidden; }
-svg { display: block; width: 100%; height: auto; }
+  box-shadow: 0 1px 2px rgba(16, 24, 40, .05); overflow-x: auto; }
+svg { display: block; width: 100%; min-width: 980px; height: auto; }
 .row-bg { fill: #fff; } .row-bg.odd { fill: #fafbfc; }
 .name { font-weight: 650; font-size: 14px; fill: var(--ink); }
 .chip { font-size: 11px; fill: #fff; text-anchor: middle; font-weight: 600; }
@@ -323,9 +344,9 @@ svg { display: block; width: 100%; height: auto; }
 .tick { font-size: 11px; fill: var(--muted); }
 .tick-year { font-size: 12px; font-weight: 700; fill: #344054; }
 .band { stroke: #fff; stroke-width: 1; }
-.marker { fill: var(--c); stroke: #fff; stroke-width: 1.6; cursor: pointer;
+.marker { fill: var(--c); stroke: #1f2430; stroke-width: 1.3; cursor: pointer;
   transition: r .12s; }
-.marker.reported { fill: #fff; stroke: var(--c); stroke-width: 2.2; }
+.marker.reported { fill: #fff; stroke: var(--c); stroke-width: 2.4; }
 a.pt:hover .marker, a.pt:focus .marker, a.pt.selected .marker { r: 8.5px; }
 a.pt.selected .marker { stroke: var(--ink); stroke-width: 2.4; }
 a.pt:focus { outline: none; }
@@ -385,6 +406,9 @@ _JS = """
   });
 })();
 """
+
+_FOOTER = """<footer>Chaque bande court d'une mention à la suivante ; la dernière indique le
+statut actuel. Un point creux ou une bande rayée : information rapportée, non confirmée.</footer>"""
 
 _DETAILS = """<section id="details" class="details" aria-live="polite">
 <p class="hint">Survolez un point pour lire la phrase ; cliquez dessus pour la garder ici avec
@@ -471,8 +495,7 @@ def render_report(
 {_legend() if kept else ""}
 </header>
 {body}
-<footer>Chaque bande court d'une mention à la suivante ; la dernière indique le statut
-actuel. Un point creux ou une bande rayée : information rapportée, non confirmée.</footer>
+{_FOOTER if kept else ""}
 {script}
 </body>
 </html>

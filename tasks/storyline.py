@@ -19,9 +19,12 @@ import sqlite_utils
 from storage import timeline as tl
 from storage.db import transaction, utcnow
 from tasks import dedupe
+from tasks.errors import VeilleError
 from tasks.events import (
+    BoardRow,
     Event,
     MentionRecord,
+    board,
     collapse_mentions,
     derive_events,
     retailer_state,
@@ -50,7 +53,7 @@ def iso_utc(when: datetime | str) -> str:
 
 
 def default_retailer_name(slug: str) -> str:
-    """"systeme-u" → "Systeme U", when no watchlist is at hand."""
+    """ "systeme-u" → "Systeme U", when no watchlist is at hand."""
     return " ".join(part.capitalize() for part in slug.split("-"))
 
 
@@ -289,3 +292,23 @@ def rebuild_timeline(
             tl.restore_events(db, [e.key for e in appeared])
             tl.retract_events(db, [e.key for e in disappeared], now=now)
     return appeared, disappeared
+
+
+def current_board(db: sqlite_utils.Database) -> list[BoardRow]:
+    """Each retailer's current status (``veille status``)."""
+    return board(tl.all_mentions(db), tl.story_source_counts(db))
+
+
+def retailer_timeline(
+    db: sqlite_utils.Database, retailer: str
+) -> tuple[str, list[MentionRecord], list[Event]]:
+    """A retailer's mentions in timeline order and its events; ``retailer`` is a slug or name."""
+    wanted = dedupe.normalise_text(retailer)
+    for slug, name in tl.retailers(db):
+        if retailer == slug or wanted in (
+            dedupe.normalise_text(slug.replace("-", " ")),
+            dedupe.normalise_text(name),
+        ):
+            return slug, tl.retailer_mentions(db, slug), tl.events(db, retailer=slug)
+    known = ", ".join(slug for slug, _ in tl.retailers(db)) or "none yet"
+    raise VeilleError(f"timeline: no retailer {retailer!r} in the timeline (known: {known})")

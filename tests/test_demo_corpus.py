@@ -13,6 +13,7 @@ import json
 import re
 import tomllib
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from datetime import datetime
 
 import apprise
@@ -144,7 +145,7 @@ def test_load_corpus_matches_the_file(rows: list[dict]) -> None:
 
 
 @pytest.fixture()
-def news() -> DemoFeedServer:
+def news() -> Iterator[DemoFeedServer]:
     with DemoFeedServer(step=1) as server:
         yield server
 

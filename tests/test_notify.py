@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import pytest
 import typer
 
-from flows.notify_cli import test_notify_command
+from flows import notify_cli
 from tasks.errors import ConfigError, NotifyError
 from tasks.messages import (
     STATUS_LABELS,
@@ -147,7 +147,9 @@ def test_status_labels_are_french() -> None:
 def test_subjects() -> None:
     assert event_subject(EVENT) == "[veille] Système U : approché → a décliné"
     new = {**EVENT, "kind": "new_retailer", "retailer_name": "Lidl", "old_status": None}
-    assert event_subject({**new, "new_status": "approached"}) == "[veille] Nouveau : Lidl — approché"
+    assert (
+        event_subject({**new, "new_status": "approached"}) == "[veille] Nouveau : Lidl — approché"
+    )
     assert event_subject({**EVENT, "reported": 1}).endswith("(non confirmé)")
     assert digest_message([EVENT] * 200, key="dg-x").subject == "[veille] Digest : 200 évolutions"
     assert digest_message([EVENT], key="dg-x").subject == "[veille] Digest : 1 évolution"
@@ -298,7 +300,7 @@ def test_test_notify_prints_each_channel_and_fails_if_one_fails(
         )
         monkeypatch.delenv("VEILLE_NOTIFY_CONFIG", raising=False)
         with pytest.raises(typer.Exit) as info:
-            test_notify_command(timeout=5, json_out=False)
+            notify_cli.test_notify_command(timeout=5, json_out=False)
     assert info.value.exit_code == 1
     out = capsys.readouterr().out
     lines = out.strip().splitlines()
@@ -313,7 +315,7 @@ def test_test_notify_without_channels_says_so_in_one_line(monkeypatch, capsys) -
     monkeypatch.delenv("VEILLE_NOTIFY", raising=False)
     monkeypatch.delenv("VEILLE_NOTIFY_CONFIG", raising=False)
     with pytest.raises(typer.Exit) as info:
-        test_notify_command(timeout=5, json_out=False)
+        notify_cli.test_notify_command(timeout=5, json_out=False)
     assert info.value.exit_code == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("Error: no notification channel configured")

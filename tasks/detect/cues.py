@@ -21,7 +21,7 @@ from .lexicon import Lexicon, fold, fold_phrase
 from .model import DEALS
 
 _CLAUSE_BREAK = {",", ";", ":", "mais", "but", "tandis", "whereas", "while", "—", "–", "(", ")"}
-_COLLECTIVE = {"aucun", "aucune", "tous", "toutes", "none", "neither", "all", "ces", "deux", "both"}
+_DETERMINERS = {"le", "la", "l'", "les", "un", "une", "son", "sa", "ses", "leur", "the", "a", "an", "its", "their", "this"}
 _EN_TOKEN = re.compile(r"n't|\w+(?:[-']\w+)*|[^\w\s]")
 
 
@@ -49,10 +49,10 @@ class Cue:
     text: str
     negated: bool = False
     conditional: bool = False
-    goal: bool = False
-    collective: bool = False
+    goal: str = ""  # "", "purpose" or "intention"
     rule: str = "lemma"
     tokens: list[int] = field(default_factory=list)
+    base: str = ""  # the status before goal handling
 
 
 def english_lemma(word: str, irregular: dict[str, str]) -> str:
@@ -103,15 +103,35 @@ def _window(toks: list[Tok], first: int, size: int, consumed: set[int]) -> list[
     return out
 
 
+@dataclass(frozen=True)
+class _Words:
+    negations: set[str]
+    modals: set[str]
+    purpose: set[str]
+    intention: set[str]
+    stake: set[str]
+
+
+def _words(lex: Lexicon, lang: str) -> _Words:
+    markers = lex.watchlist.markers.get(lang)
+    goal = lex.watchlist.cues[lang].goal
+    negations = {fold_phrase(w).rstrip("'") for w in (markers.negation if markers else [])}
+    modals = {fold_phrase(w) for w in (markers.modals if markers else []) + goal.modals}
+    return _Words(
+        negations | {"n"},
+        modals,
+        {w for p in goal.purpose for w in fold_phrase(p).split()[-1:]},
+        {fold_phrase(w) for w in goal.markers},
+        {fold_phrase(w) for w in goal.stake},
+    )
+
+
 def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
     """Every cue of the sentence, longest match first, each resolved to a status or dropped."""
-    index = lex.cues.get(lang, {})
-    markers = lex.watchlist.markers.get(lang)
-    goal_conf = lex.watchlist.cues[lang].goal if lang in lex.watchlist.cues else None
-    negations = {fold_phrase(w).rstrip("'") for w in (markers.negation if markers else [])}
-    negations |= {"n"}
-    modals = {fold_phrase(w) for w in ((markers.modals if markers else []) + (goal_conf.modals if goal_conf else []))}
-    goals = {fold_phrase(w) for w in (goal_conf.markers if goal_conf else [])}
+    if lang not in lex.cues:
+        return []
+    index = lex.cues[lang]
+    words = _words(lex, lang)
     found: list[tuple[int, list[int], list[tuple[tuple[str, ...], str, bool]]]] = []
     taken: set[int] = set()
     for i, tok in enumerate(toks):
@@ -130,20 +150,20 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
         if best is not None:
             taken.update(best[0])
             found.append((i, best[0], best[1]))
-    cues: list[Cue] = []
-    for first, span, options in found:
-        cue = _resolve(toks, first, span, options, taken, negations, modals, goals)
-        if cue is not None:
-            cues.append(cue)
-    if any(c.status not in DEALS and not c.goal for c in cues):
-        cues = [c for c in cues if not c.goal]
+    cues = [c for f in found if (c := _resolve(toks, f[1], f[2], taken, words)) is not None]
+    talks = [c for c in cues if c.status in ("approached", "in_talks")]
     for cue in cues:
-        if cue.goal:
-            cue.status = "rumored"
-            cue.rule = "goal"
-    return cues
-
-
+        if cue.status in DEALS and any(abs(t.first - cue.first) <= 3 for t in talks):
+            cue.goal = cue.goal or "purpose"
+    courtship = any(c.status not in DEALS for c in cues if not c.goal)
+    kept: list[Cue] = []
+    for cue in cues:
+        if cue.goal and courtship:
+            continue
+        if cue.goal == "intention":
+            cue.status, cue.rule = "rumored", "intention"
+        kept.append(cue)
+    return kept
 def _match_rest(toks: list[Tok], i: int, lemmas: tuple[str, ...], taken: set[int]) -> list[int] | None:
     span = [i]
     j = i
@@ -160,43 +180,48 @@ def _match_rest(toks: list[Tok], i: int, lemmas: tuple[str, ...], taken: set[int
 
 def _resolve(
     toks: list[Tok],
-    first: int,
     span: list[int],
     options: list[tuple[tuple[str, ...], str, bool]],
     consumed: set[int],
-    negations: set[str],
-    modals: set[str],
-    goals: set[str],
+    words: _Words,
 ) -> Cue | None:
+    first, head = span[0], span[-1]
     window = _window(toks, first, 6, consumed)
-    negated = any(toks[k].low.rstrip("'") in negations or toks[k].lemma in negations for k in window)
-    head = span[-1]
+    negated = any(toks[k].low.rstrip("'") in words.negations or toks[k].lemma in words.negations for k in window)
     if not negated and toks[head].head >= 0:
         negated = any(
-            t.head == head and t.dep.startswith("advmod") and t.lemma in negations
-            for t in toks
-            if t is not toks[head]
+            t.head == head and t.dep.startswith("advmod") and t.lemma in words.negations
+            for k, t in enumerate(toks)
+            if k not in span
         )
     wanted = [o for o in options if o[2] == negated]
     if not wanted:
         return None
-    _, status, _ = wanted[0]
+    status = wanted[0][1]
     near = window[:4]
     conditional = any(toks[k].cnd for k in window) or any(toks[k].cnd for k in span)
-    conditional = conditional or any(toks[k].low in modals for k in near)
+    modal = any(toks[k].low in words.modals or toks[k].lemma in words.modals for k in near)
     text = " ".join(toks[k].text for k in span)
-    cue = Cue(status, span[0], span[-1], text, negated=negated, conditional=conditional, tokens=span)
+    cue = Cue(status, first, head, text, negated, conditional or modal, tokens=span, base=status)
     if negated:
         cue.rule = "negation"
     if status in DEALS and not negated:
-        after = [toks[k].lemma for k in range(span[-1] + 1, min(len(toks), span[-1] + 3))]
-        before = [toks[k].lemma for k in near] + [toks[k].low for k in near]
-        if any(w in goals or w in modals for w in before) or any(w in goals for w in after):
-            cue.goal = True
-    if status in ("declined", "denied"):
-        clause = _window(toks, first, 10, set())
-        cue.collective = any(toks[k].low in _COLLECTIVE for k in clause)
+        after = range(head + 1, min(len(toks), head + 5))
+        if status == "acquired" and any(toks[k].lemma in words.stake or toks[k].low == "%" for k in after):
+            cue.status = cue.base = "partnership"
+            cue.rule = "stake"
+        before = {toks[k].lemma for k in near} | {toks[k].low for k in near}
+        follow = {toks[k].lemma for k in after if k <= head + 2}
+        if modal or before & words.intention or follow & words.intention:
+            cue.goal = "intention"
+        elif any(toks[k].low in words.purpose and not _determiner_next(toks, k) for k in near):
+            cue.goal = "purpose"
     return cue
+
+
+def _determiner_next(toks: list[Tok], k: int) -> bool:
+    """"pour l'acquisition de X" names a deal; "pour racheter X" states an aim."""
+    return k + 1 < len(toks) and toks[k + 1].low in _DETERMINERS
 
 
 def sentence_reported(lex: Lexicon, lang: str, folded_sentence: str, toks: list[Tok]) -> bool:

@@ -16,7 +16,6 @@ paragraph. A cue whose subject is another company (Walmart buying Asda) is not t
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +25,6 @@ from .lexicon import Lexicon, fold
 from .sentences import Sentence, sentence_text, split_sentences
 
 _NLP: Any = None
-_PRONOUN_AT = re.compile(r"^(?:[^\w]*)(\w+(?:'\w+)?(?: \w+)?)")
 _FR_HINTS = {" le ", " la ", " les ", " des ", " est ", " une ", " pour ", " dans ", " qui ", " avec "}
 _EN_HINTS = {" the ", " and ", " is ", " was ", " with ", " for ", " that ", " has ", " of ", " to "}
 
@@ -97,23 +95,16 @@ def actor_presence(lex: Lexicon, article: Article, idx: int) -> str:
         return "named"
     seg = article.folded[sentence.start : sentence.end]
     previous = sentences[idx - 1] if idx > 0 else None
-    scope_start = previous.start if previous else sentence.start
-    for p in sentences[:idx]:
-        if p.paragraph == sentence.paragraph:
-            scope_start = min(scope_start, p.start)
-            break
     for match in lex.weak.finditer(seg):
         pos = sentence.start + match.start()
-        before = [e for e in article.ents if scope_start <= e.start < pos and e.kind in ("actor", "rival")]
-        if before and before[-1].kind == "actor":
+        if _last_org_is_actor(article, pos, sentence.paragraph - 3, ("actor", "rival")):
             return "periphrase"
-    head = _PRONOUN_AT.match(seg)
-    if head and previous is not None and lex.pronouns.fullmatch(head.group(1).split(" ")[0]) or (
-        head and previous is not None and lex.pronouns.fullmatch(head.group(1))
-    ):
-        orgs = [e for e in _ents_in(article, previous) if e.kind in ("actor", "rival", "retailer")]
-        if orgs and orgs[0].kind == "actor" and previous.paragraph == sentence.paragraph:
-            return "pronoun"
+    if previous is not None and previous.paragraph >= sentence.paragraph - 1:
+        for match in lex.pronouns.finditer(seg):
+            pos = sentence.start + match.start()
+            orgs = [e for e in _ents_in(article, previous) if e.kind in ("actor", "rival", "retailer")]
+            if orgs and orgs[0].kind == "actor" and _no_org_between(article, sentence.start, pos):
+                return "pronoun"
     same_paragraph = [s for s in sentences if s.paragraph == sentence.paragraph]
     near = same_paragraph + [s for s in (previous,) if s is not None]
     if idx + 1 < len(sentences):
@@ -122,6 +113,18 @@ def actor_presence(lex: Lexicon, article: Article, idx: int) -> str:
         if any(e.kind == "actor" for e in _ents_in(article, other)):
             return "paragraph"
     return ""
+
+
+def _last_org_is_actor(article: Article, pos: int, min_paragraph: int, kinds: tuple[str, ...]) -> bool:
+    """The nearest actor or rival before ``pos`` (within a few paragraphs) is the actor."""
+    starts = {s.paragraph: s.start for s in reversed(article.sentences)}
+    floor = starts.get(max(min_paragraph, 0), 0)
+    before = [e for e in article.ents if floor <= e.start < pos and e.kind in kinds]
+    return bool(before) and before[-1].kind == "actor"
+
+
+def _no_org_between(article: Article, start: int, pos: int) -> bool:
+    return not any(start <= e.start < pos for e in article.ents if e.kind != "retailer")
 
 
 def parse_french(lex: Lexicon, article: Article, picked: list[Sentence]) -> list[list[Tok]]:

@@ -19,6 +19,12 @@ from .model import COURTSHIP, DEALS, DEFINITENESS, Mention
 
 _AGENTIVE = {"approached", "acquired", "rumored", "partnership", "in_talks"}
 _RESPONSES = {"declined", "denied"}
+_ANAPHORS = {
+    "groupe", "distributeur", "enseigne", "societe", "entreprise", "chaine", "il", "ils", "elle",
+    "elles", "aucun", "aucune", "celui-ci", "interlocuteur", "tous", "board", "company", "group",
+    "chain", "partnership", "they", "it", "none", "neither", "both", "retailer", "grocer",
+}
+_CLAUSE_ENDS = {";", "tandis", "whereas", "while", "alors"}
 _BE = {"be", "is", "was", "were", "been", "being", "are", "etre", "ete"}
 
 
@@ -46,11 +52,65 @@ def _verb_of(toks: list[Tok], cue: Cue) -> int:
     return cue.tokens[-1]
 
 
-def _subject(toks: list[Tok], verb: int) -> tuple[int, str] | None:
+def _subject(toks: list[Tok], verb: int, cue: Cue | None = None) -> tuple[int, str] | None:
+    heads = {verb} | set(cue.tokens if cue else [])
     for j, tok in enumerate(toks):
-        if tok.head == verb and tok.dep in ("nsubj", "nsubj:pass"):
+        if tok.head in heads and tok.dep in ("nsubj", "nsubj:pass"):
             return j, tok.dep
     return None
+
+
+def _same_clause(toks: list[Tok], a: int, b: int) -> bool:
+    lo, hi = min(a, b), max(a, b)
+    return not any(toks[k].low in _CLAUSE_ENDS for k in range(lo + 1, hi))
+
+
+def _blocked(toks: list[Tok], kinds: dict[int, str], cue: Cue, parsed: bool) -> bool:
+    """The cue's deal is someone else's: another company is its subject or its "par" agent."""
+    actor_toks = {i for i, k in kinds.items() if k == "actor"}
+    if cue.base in DEALS:
+        for k in range(cue.last + 1, min(len(toks), cue.last + 5)):
+            if toks[k].low in ("par", "by"):
+                agent = next((j for j in range(k + 1, min(len(toks), k + 5)) if j in kinds), None)
+                if agent is not None and kinds[agent] != "actor":
+                    return True
+                break
+    if not parsed:
+        agent = _agent_before(toks, kinds, cue)
+        if agent is not None and kinds[agent] != "actor" and cue.base in ("acquired", "approached"):
+            return not (cue.first > 0 and toks[cue.first - 1].low in _BE)
+        return False
+    verb = _verb_of(toks, cue)
+    subj = _subject(toks, verb)
+    if subj is None or subj[1] != "nsubj" or kinds.get(subj[0]) not in ("rival", "retailer"):
+        return False
+    targets = set(cue.tokens) | {verb}
+    attached = any(_ancestor_distance(toks, a, targets) for a in actor_toks)
+    symmetric = cue.base in ("partnership", "in_talks")
+    return cue.base in _AGENTIVE and not (attached and symmetric)
+
+
+def _responders(toks: list[Tok], kinds: dict[int, str], cue: Cue, parsed: bool) -> str:
+    """Who refuses or denies: "named" (the retailer named as subject), "all" (an anaphor or no
+    subject: every retailer of the sentence), or "other" (someone else: a court, a rival)."""
+    if not parsed:
+        window = range(max(0, cue.first - 10), cue.first)
+        if any(toks[k].low in _ANAPHORS for k in window):
+            return "all"
+        return "named"
+    verb = _verb_of(toks, cue)
+    subj = _subject(toks, verb, cue)
+    if subj is None:
+        return "all"
+    index = subj[0]
+    if index in kinds:
+        return "named" if kinds[index] == "retailer" else "other"
+    subtree = [k for k in kinds if _ancestor_distance(toks, k, {index}) is not None]
+    if any(kinds[k] == "retailer" for k in subtree):
+        return "named"
+    if toks[index].lemma in _ANAPHORS or toks[index].low in _ANAPHORS or toks[index].pos == "PRON":
+        return "all"
+    return "other"
 
 
 def assign(
@@ -59,41 +119,30 @@ def assign(
     """(retailer, cue, rule, reported) for each retailer of the sentence that a cue concerns."""
     parsed = any(t.head >= 0 for t in toks)
     kinds = {i: ents[t.ent].kind for i, t in enumerate(toks) if t.ent >= 0}
-    actor_toks = {i for i, k in kinds.items() if k == "actor"}
+    live = [c for c in cues if not _blocked(toks, kinds, c, parsed)]
+    who = {id(c): _responders(toks, kinds, c, parsed) for c in live if c.base in _RESPONSES}
+    live = [c for c in live if who.get(id(c)) != "other"]
     out: list[tuple[Ent, Cue, str, bool]] = []
-    blocked: set[int] = set()
-    for c_index, cue in enumerate(cues):
-        if parsed:
-            verb = _verb_of(toks, cue)
-            subj = _subject(toks, verb)
-            if subj is not None and subj[1] == "nsubj" and kinds.get(subj[0]) in ("rival", "retailer"):
-                attached = any(_ancestor_distance(toks, a, set(cue.tokens) | {verb}) for a in actor_toks)
-                if cue.status in _AGENTIVE and not (attached and cue.status in ("partnership", "in_talks")):
-                    blocked.add(c_index)
-        else:
-            agent = _agent_before(toks, kinds, cue)
-            if agent is not None and kinds[agent] != "actor" and cue.status in ("acquired", "approached"):
-                passive = cue.first > 0 and toks[cue.first - 1].low in _BE
-                if not passive:
-                    blocked.add(c_index)
     seen_ents: set[int] = set()
     for r, tok in enumerate(toks):
         if tok.ent < 0 or kinds[r] != "retailer" or tok.ent in seen_ents:
             continue
         seen_ents.add(tok.ent)
-        choice = _governing(toks, r, cues, parsed)
         picks: list[tuple[Cue, str]] = []
+        choice = _governing(toks, r, live, parsed)
         if choice is not None:
             picks.append(choice)
-        for cue in cues:
-            if cue.collective and all(cue is not p[0] for p in picks):
-                picks.append((cue, "collective"))
+        picks += [
+            (c, "collective")
+            for c in live
+            if who.get(id(c)) == "all"
+            and c not in [p[0] for p in picks]
+            and _same_clause(toks, r, c.first)
+        ]
         for cue, how in picks:
-            if cues.index(cue) in blocked:
-                continue
             if presence == "paragraph" and cue.status not in _RESPONSES:
                 continue
-            if cue.status == "acquired" and parsed and toks[r].dep == "nsubj" and toks[r].head in cue.tokens:
+            if cue.base == "acquired" and parsed and toks[r].dep == "nsubj" and toks[r].head in cue.tokens:
                 continue
             rule = f"{cue.rule}+{how}+actor:{presence}"
             out.append((ents[tok.ent], cue, rule, reported or cue.conditional or cue.status == "rumored"))
@@ -119,6 +168,8 @@ def _governing(toks: list[Tok], r: int, cues: list[Cue], parsed: bool) -> tuple[
                 verb = _verb_of(toks, cue)
                 if toks[r].head == verb and toks[r].dep.startswith("nsubj"):
                     d = 1
+                elif toks[verb].dep in ("xcomp", "ccomp") and toks[r].head == toks[verb].head:
+                    d = 2 if toks[r].dep.startswith("nsubj") else None
             if d is not None and (best is None or d < best[0]):
                 best = (d, cue)
         if best is not None:
@@ -129,10 +180,10 @@ def _governing(toks: list[Tok], r: int, cues: list[Cue], parsed: bool) -> tuple[
             span = range(r + 1, cue.first)
         else:
             span = range(cue.last + 1, r)
-        if any(toks[k].low in (";", "tandis", "whereas", "while") for k in span):
+        if any(toks[k].low in _CLAUSE_ENDS for k in span):
             continue
         d = len(span)
-        if d <= 14 and (nearest is None or d < nearest[0]):
+        if d <= (10 if parsed else 14) and (nearest is None or d < nearest[0]):
             nearest = (d, cue)
     return (nearest[1], "nearest") if nearest is not None else None
 

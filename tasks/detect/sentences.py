@@ -13,7 +13,11 @@ import re
 from dataclasses import dataclass
 
 _END = re.compile(r"(?:[.!?…:]|[.!?…][\"»”)'])\s*$")
-_BOUNDARY = re.compile(r"[.!?…]+[\"»”)']*\s+(?=[\"«“(\-–—]?\s*[A-ZÀ-ÖØ-Þ0-9])")
+_BOUNDARY = re.compile(
+    r"[.!?…]+[\"»”)']*\s+(?=[\"«“(\-–—]?\s*[A-ZÀ-ÖØ-Þ0-9])|(?<=[a-zà-ÿ]{2}[.!?])(?=[A-ZÀ-ÖØ-Þ][a-zà-ÿ])"
+)
+_INITIAL = re.compile(r"(?:^|\s)(\S+)\s+[A-Z]\.[\"»”)']*\s+$")
+_FUNCTION = {"par", "chez", "selon", "pour", "avec", "et", "de", "by", "for", "with", "and", "from"}
 _ABBREV = re.compile(
     r"(?:\b[A-Z]|\bM|\bMM|\bMme|\bMlle|\bDr|\bSt|\bSte|\bMr|\bMrs|\bMs|\bSir|\bav|\bp|\bvol|\bn°"
     r"|\bInc|\bCo|\bCorp|\bLtd|\bJ|\betc|\bcf|\bex|\bvs|\bNo)\.[\"»”)']*\s+$"
@@ -68,7 +72,10 @@ def split_sentences(text: str) -> list[Sentence]:
         start = p_start
         for match in _BOUNDARY.finditer(text, p_start, p_end):
             if _ABBREV.search(text, max(p_start, match.start() - 6), match.end()):
-                continue
+                initial = _INITIAL.search(text, max(p_start, match.start() - 40), match.end())
+                after_name = initial and initial.group(1)[:1].isupper()
+                if not after_name or initial.group(1).lower() in _FUNCTION:
+                    continue
             cut = match.end()
             _add(out, text, start, cut, p_index)
             start = cut

@@ -24,12 +24,25 @@ from typing import Any
 Handler = Callable[["RequestHandler"], None]
 
 
+class Headers(dict[str, str]):
+    """Request headers with case-insensitive lookup (stored under lower-case keys)."""
+
+    def __getitem__(self, key: str) -> str:
+        return super().__getitem__(key.lower())
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        return super().get(key.lower(), default)
+
+    def __contains__(self, key: object) -> bool:
+        return super().__contains__(key.lower() if isinstance(key, str) else key)
+
+
 @dataclass
 class Seen:
-    """Requests a route received: count and each request's headers (lower-case keys)."""
+    """Requests a route received: count and each request's headers (any-case lookup)."""
 
     count: int = 0
-    headers: list[dict[str, str]] = field(default_factory=list)
+    headers: list[Headers] = field(default_factory=list)
 
 
 @lru_cache(maxsize=4)
@@ -59,7 +72,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         with owner.lock:
             seen = owner.seen[path]
             seen.count += 1
-            seen.headers.append({k.lower(): v for k, v in self.headers.items()})
+            seen.headers.append(Headers((k.lower(), v) for k, v in self.headers.items()))
         if route is None:
             self.reply(404, b"not found", {"Content-Type": "text/plain"})
             return
@@ -136,7 +149,7 @@ class LocalHTTPServer:
         with self.lock:
             return self.seen[path.split("?", 1)[0]].count
 
-    def headers_seen(self, path: str) -> list[dict[str, str]]:
+    def headers_seen(self, path: str) -> list[Headers]:
         with self.lock:
             return list(self.seen[path.split("?", 1)[0]].headers)
 
