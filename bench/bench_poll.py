@@ -49,8 +49,7 @@ def load_pages() -> list[bytes]:
     for a in load_corpus():
         body = "".join(f"<p>{p}</p>" for p in a.paragraphs)
         pages.append(
-            f'<html lang="fr"><body><article><h1>{a.title}</h1>{body}</article></body></html>'
-            .encode()
+            f'<html lang="fr"><body><article><h1>{a.title}</h1>{body}</article></body></html>'.encode()
         )
     return pages
 
@@ -74,8 +73,11 @@ def make_config(db: Path, urls: list[str]) -> Config:
                 "database": str(db),
                 "max_new_articles_per_feed": 1000,
                 "fetch": {
-                    "allowed_hosts": ["127.0.0.1"], "politeness_delay": 0,
-                    "per_host_concurrency": 64, "retries": 0, "max_bytes": 20_000_000,
+                    "allowed_hosts": ["127.0.0.1"],
+                    "politeness_delay": 0,
+                    "per_host_concurrency": 64,
+                    "retries": 0,
+                    "max_bytes": 20_000_000,
                 },
             },
             "feeds": [{"name": f"bench {i}", "url": u} for i, u in enumerate(urls)],
@@ -101,8 +103,9 @@ def main() -> None:
     pages = load_pages()
     tmp = Path(tempfile.mkdtemp(prefix="veille-bench-"))
     with LocalHTTPServer() as server:
-        urls = [server.add_conditional(f"/f{i}.xml", rss([]), etag=f'"e{i}"')
-                for i in range(args.feeds)]
+        urls = [
+            server.add_conditional(f"/f{i}.xml", rss([]), etag=f'"e{i}"') for i in range(args.feeds)
+        ]
         configs = {k: make_config(tmp / f"{k}.db", urls) for k in ("prefect", "plain")}
 
         t = time.perf_counter()
@@ -127,8 +130,9 @@ def main() -> None:
             for j in range(args.items):
                 page = pages[(i * args.items + j) % len(pages)]
                 served.append(page)
-                url = server.add_static(f"/a/{i}/{j}.html", page,
-                                        {"Content-Type": "text/html; charset=utf-8"})
+                url = server.add_static(
+                    f"/a/{i}/{j}.html", page, {"Content-Type": "text/html; charset=utf-8"}
+                )
                 items.append((f"article {i}-{j}", url, now - timedelta(minutes=j)))
             server.add_conditional(f"/f{i}.xml", rss(items), etag=f'"n{i}"')
         t = time.perf_counter()
@@ -152,15 +156,23 @@ def main() -> None:
 
     print(f"feeds: {args.feeds}, new items per feed: {args.items}, pages: {len(pages)} distinct")
     print(f"first poll (200s, incl. Prefect's temporary server start): {first:.2f} s")
-    print(f"poll, all 304: {t304:.2f} s  (goal < 20 s)  plain-threads reference {t304_plain:.2f} s"
-          f"  → Prefect share {max(0.0, 1 - t304_plain / t304):.0%}")
-    print(f"poll with new items: {n_articles} articles in {tnew:.1f} s = {n_articles / tnew:.1f}"
-          f" articles/s; plain reference {tnew_plain:.1f} s → Prefect share "
-          f"{max(0.0, 1 - tnew_plain / tnew):.0%}")
-    print(f"per-article cost {per_article * 1000:.1f} ms vs bare_extraction {bare * 1000:.1f} ms"
-          f" → ratio {per_article / bare:.2f}× (goal ≤ 1.5×)")
-    print(f"relevant: {snew['relevant_articles']}; failures: {snew['failures_by_kind']}"
-          f" / plain {pnew['failures_by_kind']}")
+    print(
+        f"poll, all 304: {t304:.2f} s  (goal < 20 s)  plain-threads reference {t304_plain:.2f} s"
+        f"  → Prefect share {max(0.0, 1 - t304_plain / t304):.0%}"
+    )
+    print(
+        f"poll with new items: {n_articles} articles in {tnew:.1f} s = {n_articles / tnew:.1f}"
+        f" articles/s; plain reference {tnew_plain:.1f} s → Prefect share "
+        f"{max(0.0, 1 - tnew_plain / tnew):.0%}"
+    )
+    print(
+        f"per-article cost {per_article * 1000:.1f} ms vs bare_extraction {bare * 1000:.1f} ms"
+        f" → ratio {per_article / bare:.2f}× (goal ≤ 1.5×)"
+    )
+    print(
+        f"relevant: {snew['relevant_articles']}; failures: {snew['failures_by_kind']}"
+        f" / plain {pnew['failures_by_kind']}"
+    )
     print(f"peak memory (max RSS of this process): {rss_mb:.0f} MB")
 
 

@@ -177,66 +177,73 @@ FILLER = [
     "en coulisses",
 ]
 
-SENTENCES: list[Callable[[random.Random, str], str]] = [
-    lambda r, x: (
-        f"{r.choice(AMAZON).capitalize()} {r.choice(VERBS)} {x} pour {r.choice(OBJECTS)}, {r.choice(SOURCES)}."
-    ),
-    lambda r, x: (
-        f"{x.capitalize() if x[0].islower() else x} {r.choice(REACTIONS)}, {r.choice(FILLER)}."
-    ),
-    lambda r, x: (
-        f"« Nous regardons {r.choice(TOPICS)} avec attention », explique {r.choice(PEOPLE)}, {r.choice(ROLES)}."
-    ),
-    lambda r, x: (
-        f"Le projet, jugé {r.choice(ADJS)} par {r.choice(PEOPLE)}, concernerait d'abord {r.choice(CITIES)} et {r.choice(CITIES)}."
-    ),
-    lambda r, x: (
-        f"{r.choice(FILLER).capitalize()}, {x} mise sur {r.choice(TOPICS)} et {r.choice(TOPICS)}."
-    ),
-    lambda r, x: (
-        f"Les marchés ont salué un rapprochement {r.choice(ADJS)}, le titre gagnant {r.randint(1, 9)},{r.randint(0, 9)} % à la clôture."
-    ),
-    lambda r, x: (
-        f"{r.choice(PEOPLE)}, {r.choice(ROLES)}, estime que {r.choice(OBJECTS)} serait {r.choice(ADJS)} pour {x}."
-    ),
-    lambda r, x: (
-        f"En {r.choice(['janvier', 'mars', 'juin', 'septembre', 'octobre', 'décembre'])}, {r.choice(AMAZON)} avait déjà testé {r.choice(OBJECTS)} à {r.choice(CITIES)}."
-    ),
-    lambda r, x: (
-        f"Le chiffre d'affaires de {x} atteint {r.randint(10, 90)} milliards d'euros, {r.choice(SOURCES)}."
-    ),
-    lambda r, x: (
-        f"{r.choice(FILLER).capitalize()}, les syndicats redoutent {r.choice(OBJECTS)} et ses effets sur {r.choice(TOPICS)}."
-    ),
-    lambda r, x: (
-        f"Un accord {r.choice(ADJS)} pourrait être annoncé d'ici {r.randint(2, 12)} mois, {r.choice(SOURCES)}."
-    ),
-    lambda r, x: (
-        f"Interrogé, {r.choice(PEOPLE)} n'a pas souhaité s'exprimer sur {r.choice(TOPICS)}."
-    ),
-    lambda r, x: (
-        f"À {r.choice(CITIES)}, {r.randint(2, 40)} magasins de {x} servent déjà de test pour {r.choice(OBJECTS)}."
-    ),
-    lambda r, x: (
-        f"{r.choice(PEOPLE)} rappelle que {r.choice(TOPICS)} pèsent sur {x} depuis {r.randint(2, 9)} ans."
-    ),
-    lambda r, x: (
-        f"Pour {r.choice(PEOPLE)}, {r.choice(ROLES)}, {r.choice(AMAZON)} cherche avant tout {r.choice(OBJECTS)}."
-    ),
-    lambda r, x: (
-        f"{x} compte {r.randint(100, 900)} points de vente et {r.randint(20, 200)} 000 salariés en France."
-    ),
-    lambda r, x: (
-        f"La direction de {x} convoquera un comité {r.choice(ADJS)} à {r.choice(CITIES)} le {r.randint(1, 28)} du mois."
-    ),
-    lambda r, x: (
-        f"Quant à {r.choice(TOPICS)}, le dossier reste {r.choice(ADJS)}, {r.choice(SOURCES)}."
-    ),
-    lambda r, x: (
-        f"{r.choice(AMAZON).capitalize()} emploie {r.randint(5, 25)} 000 personnes dans l'Hexagone et vise {r.choice(TOPICS)}."
-    ),
-    lambda r, x: f"Les concurrents de {x}, {r.choice(FILLER)}, accélèrent sur {r.choice(TOPICS)}.",
+MONTHS = ["janvier", "mars", "juin", "septembre", "octobre", "décembre"]
+SENTENCES = [
+    "{Amazon} {verb} {x} pour {obj}, {src}.",
+    "{X} {reaction}, {fill}.",
+    "« Nous regardons {topic} avec attention », explique {person}, {role}.",
+    "Le projet, jugé {adj} par {person}, concernerait d'abord {city} et {city2}.",
+    "{Fill}, {x} mise sur {topic} et {topic2}.",
+    "Les marchés ont salué un rapprochement {adj}, le titre gagnant {n9},{n0} % à la clôture.",
+    "{person}, {role}, estime que {obj} serait {adj} pour {x}.",
+    "En {month}, {amazon} avait déjà testé {obj} à {city}.",
+    "Le chiffre d'affaires de {x} atteint {n90} milliards d'euros, {src}.",
+    "{Fill}, les syndicats redoutent {obj} et ses effets sur {topic}.",
+    "Un accord {adj} pourrait être annoncé d'ici {n12} mois, {src}.",
+    "Interrogé, {person} n'a pas souhaité s'exprimer sur {topic}.",
+    "À {city}, {n40} magasins de {x} servent déjà de test pour {obj}.",
+    "{person} rappelle que {topic} pèsent sur {x} depuis {n9} ans.",
+    "Pour {person}, {role}, {amazon} cherche avant tout {obj}.",
+    "{x} compte {n900} points de vente et {n200} 000 salariés en France.",
+    "La direction de {x} convoquera un comité {adj} à {city} le {n28} du mois.",
+    "Quant à {topic}, le dossier reste {adj}, {src}.",
+    "{Amazon} emploie {n25} 000 personnes dans l'Hexagone et vise {topic}.",
+    "Les concurrents de {x}, {fill}, accélèrent sur {topic}.",
 ]
+"""Sentence templates; each slot is drawn afresh (``_Slots``), ``{X}``/``{Amazon}`` capitalised."""
+
+
+_BANKS: dict[str, list[str]] = {
+    "amazon": AMAZON,
+    "verb": VERBS,
+    "obj": OBJECTS,
+    "src": SOURCES,
+    "reaction": REACTIONS,
+    "fill": FILLER,
+    "topic": TOPICS,
+    "topic2": TOPICS,
+    "person": PEOPLE,
+    "role": ROLES,
+    "city": CITIES,
+    "city2": CITIES,
+    "adj": ADJS,
+    "month": MONTHS,
+}
+
+
+class _Slots(dict):
+    """Draws a value for each template slot the first time it is read."""
+
+    def __init__(self, rng: random.Random, retailer: str) -> None:
+        super().__init__(x=retailer, X=retailer)
+        self.rng = rng
+
+    def __missing__(self, key: str) -> str:
+        if key.startswith("n"):
+            low = 0 if key == "n0" else 1
+            value = str(self.rng.randint(low, int(key[1:]) if key != "n0" else 9))
+        else:
+            value = self.rng.choice(_BANKS[key.lower()])
+            if key[0].isupper():
+                value = value[0].upper() + value[1:]
+        self[key] = value
+        return value
+
+
+def sentence(rng: random.Random, retailer: str) -> str:
+    """One sentence about ``retailer`` from a random template."""
+    return rng.choice(SENTENCES).format_map(_Slots(rng, retailer))
+
 
 BOILERPLATE_HEAD = [
     "Publié le {d} à {h}h{m} — Mis à jour le {d} à {h2}h{m2}",
@@ -287,9 +294,7 @@ def make_story(ident: str, rng: random.Random, retailers: list[str] | None = Non
     cast = retailers or rng.sample(RETAILERS, 2)
     paragraphs = []
     for _ in range(rng.randint(5, 9)):
-        paragraphs.append(
-            tuple(rng.choice(SENTENCES)(rng, rng.choice(cast)) for _ in range(rng.randint(2, 4)))
-        )
+        paragraphs.append(tuple(sentence(rng, rng.choice(cast)) for _ in range(rng.randint(2, 4))))
     title = f"{rng.choice(AMAZON).capitalize()} {rng.choice(VERBS)} {cast[0]}"
     return Story(ident, title, tuple(paragraphs))
 

@@ -36,6 +36,12 @@ app.add_typer(feeds_app, name="feeds")
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
+
+def say(line: str, *, error: bool = False) -> None:
+    """One plain line, never wrapped: operators grep these (failures, errors)."""
+    print(line, file=sys.stderr if error else sys.stdout, flush=True)
+
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 ConfigOpt = typer.Option(
@@ -54,10 +60,10 @@ def handle_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except ConfigError as exc:
-            err.print(f"Error: {exc}", markup=False)
+            say(f"Error: {exc}", error=True)
             raise typer.Exit(2) from None
         except VeilleError as exc:
-            err.print(f"Error: {exc}", markup=False)
+            say(f"Error: {exc}", error=True)
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
@@ -109,10 +115,10 @@ def poll_command(
         out.print_json(json.dumps({**summary, "delivery": delivered}))
         return
     for line in summary["failures"]:
-        err.print(f"✗ {line}", markup=False)
-    out.print(format_summary(summary), markup=False)
+        say(f"✗ {line}", error=True)
+    say(format_summary(summary))
     if delivered:
-        out.print(f"alerts: {delivered}", markup=False)
+        say(f"alerts: {delivered}")
 
 
 def _deliver(config: str | None, db: Path | None) -> dict[str, Any]:
@@ -212,12 +218,12 @@ def feeds_import_command(
     new = [f for f in found if f["url"] not in existing]
     text = render_feeds_toml(new)
     if dry_run:
-        out.print(text, markup=False)
+        say(text)
     elif new:
         with target.open("a", encoding="utf-8") as fh:
             fh.write("\n" + text)
         load_config(target)  # what we wrote must load
-    err.print(f"{len(new)} new feeds ({len(found) - len(new)} already there) → {target}")
+    say(f"{len(new)} new feeds ({len(found) - len(new)} already there) → {target}", error=True)
 
 
 @app.command("check-config")
@@ -229,8 +235,8 @@ def check_config_command(config: str | None = ConfigOpt) -> None:
 
     cfg = load_config(config)
     wl = load_watchlist(cfg.settings.watchlist)
-    out.print(f"{config_path(config)}: {len(cfg.feeds)} feeds, database {cfg.settings.database}")
-    out.print(f"watchlist: {len(wl.retailers)} retailers")
+    say(f"{config_path(config)}: {len(cfg.feeds)} feeds, database {cfg.settings.database}")
+    say(f"watchlist: {len(wl.retailers)} retailers")
 
 
 @app.command("serve")
@@ -327,22 +333,20 @@ def backfill_command(
         out.print_json(json.dumps({**summary.as_dict(), "delivery": delivered}, default=str))
         return
     for line in summary.failures:
-        err.print(f"✗ {line}", markup=False)
+        say(f"✗ {line}", error=True)
     head = "dry run, nothing written: " if dry_run else ""
-    out.print(
+    say(
         f"{head}{summary.articles_seen} articles read, {summary.new_articles} new, "
-        f"{summary.relevant} about the storyline, {len(summary.events)} events",
-        markup=False,
+        f"{summary.relevant} about the storyline, {len(summary.events)} events"
     )
     for e in summary.events:
         sign = e.get("change", "+")
-        out.print(
+        say(
             f"  {sign} {e.get('kind', '')} {e.get('retailer', '')}: "
-            f"{e.get('old_status') or '∅'} → {e.get('new_status', '')}",
-            markup=False,
+            f"{e.get('old_status') or '∅'} → {e.get('new_status', '')}"
         )
     if delivered:
-        out.print(f"alerts: {delivered}", markup=False)
+        say(f"alerts: {delivered}")
 
 
 @app.command("report")
@@ -373,7 +377,7 @@ def report_command(
             )
         )
     html.write_text(render_report(list(timelines.values())), encoding="utf-8")
-    out.print(f"{html} ({len(timelines)} retailers)")
+    say(f"{html} ({len(timelines)} retailers)")
 
 
 def _dt(value: str) -> Any:

@@ -254,9 +254,14 @@ def deliver_flow(
     base_delay: float = 60.0,
     digest_threshold: int = 10,
     timeout: float = DEFAULT_TIMEOUT,
+    throttle: bool = True,
 ) -> dict[str, Any]:
-    """Send what the outbox holds to the channels configured in the environment."""
-    channels = load_channels()
+    """Send what the outbox holds to the channels configured in the environment.
+
+    ``throttle=False`` turns apprise's per-channel pacing off (email waits 5.5 s between two
+    messages otherwise): for tests and local receivers.
+    """
+    channels = load_channels(throttle=throttle)
     if not channels:
         log.warning("no notification channel configured (VEILLE_NOTIFY, VEILLE_NOTIFY_CONFIG)")
     db = open_db(Path(db_path))

@@ -16,7 +16,7 @@ from typing import Any
 import sqlite_utils
 
 from tasks.dedupe import Signature
-from tasks.events import Event, MentionRecord, status_rank
+from tasks.events import Event, MentionRecord, RetailerState, status_rank
 
 _SCHEMA = [
     """CREATE TABLE stories (
@@ -67,7 +67,9 @@ _SCHEMA = [
         url TEXT,
         PRIMARY KEY (article_id, retailer)
     )""",
-    "CREATE INDEX mentions_retailer ON mentions(retailer, story_published)",
+    # The timeline order, so a retailer's latest mention is one index seek.
+    "CREATE INDEX mentions_timeline ON mentions"
+    "(retailer, story_published, confirmed, rank, article_id)",
     "CREATE INDEX mentions_story ON mentions(story_id)",
 ]
 
@@ -374,6 +376,38 @@ def retailer_mentions(
         [retailer, exclude_article],
     ).fetchall()
     return [_mention(r) for r in rows]
+
+
+def retailer_state(
+    db: sqlite_utils.Database, retailer: str, *, exclude_article: str | None = None
+) -> RetailerState | None:
+    """The retailer's state without one article: three index reads, however long its timeline.
+
+    Same answer as ``tasks.events.retailer_state`` folding every mention: the latest mention,
+    the last one with another status, and the run of equal statuses between them.
+    """
+    base = "FROM mentions WHERE retailer = ? AND article_id IS NOT ? AND status != 'none'"
+    desc = "story_published DESC, confirmed DESC, rank DESC, article_id DESC"
+    latest = db.execute(
+        f"SELECT {_MENTION_COLUMNS} {base} ORDER BY {desc} LIMIT 1", [retailer, exclude_article]
+    ).fetchone()
+    if latest is None:
+        return None
+    status = latest[1]
+    other = db.execute(
+        f"SELECT story_published, confirmed, rank, article_id {base} AND status != ? "
+        f"ORDER BY {desc} LIMIT 1",
+        [retailer, exclude_article, status],
+    ).fetchone()
+    run = f"{base} AND status = ?" + (
+        " AND (story_published, confirmed, rank, article_id) > (?, ?, ?, ?)" if other else ""
+    )
+    params = [retailer, exclude_article, status, *(other or ())]
+    since = db.execute(
+        f"SELECT {_MENTION_COLUMNS} {run} ORDER BY {_TIMELINE_ORDER} LIMIT 1", params
+    ).fetchone()
+    confirmed = db.execute(f"SELECT MAX(confirmed) {run}", params).fetchone()[0]
+    return RetailerState(latest=_mention(latest), since=_mention(since), confirmed=bool(confirmed))
 
 
 def all_mentions(db: sqlite_utils.Database) -> list[MentionRecord]:

@@ -18,7 +18,12 @@ from typing import Any
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
-from tasks.netguard import one_line
+
+def one_line(text: object, limit: int = 200) -> str:
+    """Collapse an exception text to one short line (kept here: no httpx in a pure module)."""
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
 
 # Shorter than this, "text" is a caption, a paywall teaser or a cookie banner, not an article.
 MIN_ARTICLE_CHARS = 80

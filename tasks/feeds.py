@@ -22,7 +22,11 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import feedparser
 from courlan import normalize_url
 
-from tasks.netguard import one_line
+
+def one_line(text: object, limit: int = 200) -> str:
+    """Collapse an exception text to one short line (kept here: no httpx in a pure module)."""
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 @dataclass(frozen=True)

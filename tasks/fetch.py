@@ -230,7 +230,9 @@ class Fetcher:
             raise FetchError("bad_url", url, f"invalid URL: {one_line(exc)}") from None
         opts = self.options
         try:
-            check_url_target(target, opts.allow_private_hosts, opts.allowed_hosts)
+            check_url_target(
+                target, opts.allow_private_hosts, opts.allowed_hosts, opts.connect_timeout
+            )
         except HostBlocked as exc:
             raise FetchError(exc.kind, url, exc.reason) from None
         return target
@@ -266,11 +268,11 @@ class Fetcher:
                     raise FetchError("bad_url", url, f"bad redirect: {one_line(exc)}") from None
             lower = {k.lower(): v for k, v in response.headers.items()}
             if status == 304:
-                return self._result(url, response, lower, b"", start, not_modified=True)
-            if status in (429, 503) or status >= 400:
+                return _result(response, lower, b"", start, not_modified=True)
+            if not 200 <= status < 300:
                 raise _status_error(url, status, lower, opts)
             content = self._read_body(url, response, lower, deadline)
-            return self._result(url, response, lower, content, start, not_modified=False)
+            return _result(response, lower, content, start, not_modified=False)
         except HostBlocked as exc:
             raise FetchError(exc.kind, url, exc.reason) from None
         except httpx.HTTPError as exc:
@@ -283,13 +285,12 @@ class Fetcher:
     ) -> bytes:
         cap = self.options.max_bytes
         declared = headers.get("content-length", "").strip()
-        if declared.isdigit() and int(declared) > cap and not headers.get("content-encoding"):
+        # Compressed bytes over the cap decompress to at least as many: refuse before reading.
+        if declared.isdigit() and int(declared) > cap:
             raise FetchError("too_large", url, f"Content-Length {declared} over the {cap}-byte cap")
         encoding = headers.get("content-encoding", "identity").strip().lower() or "identity"
         if encoding not in ("identity", "gzip", "x-gzip", "deflate"):
             raise FetchError("protocol", url, f"unsupported Content-Encoding {encoding!r}")
-        if declared.isdigit() and int(declared) > cap:
-            raise FetchError("too_large", url, f"Content-Length {declared} over the {cap}-byte cap")
         decoder = _Decoder(encoding)
         parts: list[bytes] = []
         size = 0
@@ -311,28 +312,6 @@ class Fetcher:
             raise FetchError("too_large", url, f"body over the {cap}-byte cap ({encoding})")
         parts.append(tail)
         return b"".join(parts)
-
-    def _result(
-        self,
-        url: str,
-        response: httpx.Response,
-        headers: dict[str, str],
-        content: bytes,
-        start: float,
-        *,
-        not_modified: bool,
-    ) -> FetchResult:
-        del url
-        return FetchResult(
-            url=str(response.request.url),
-            status=response.status_code,
-            content=content,
-            headers=headers,
-            etag=headers.get("etag"),
-            last_modified=headers.get("last-modified"),
-            not_modified=not_modified,
-            elapsed=time.monotonic() - start,
-        )
 
     def _host_slot(self, host: str) -> _HostSlot:
         with self._lock:
@@ -366,6 +345,26 @@ class _HostSlot:
 
     def __exit__(self, *exc: object) -> None:
         self._sem.release()
+
+
+def _result(
+    response: httpx.Response,
+    headers: dict[str, str],
+    content: bytes,
+    start: float,
+    *,
+    not_modified: bool,
+) -> FetchResult:
+    return FetchResult(
+        url=str(response.request.url),
+        status=response.status_code,
+        content=content,
+        headers=headers,
+        etag=headers.get("etag"),
+        last_modified=headers.get("last-modified"),
+        not_modified=not_modified,
+        elapsed=time.monotonic() - start,
+    )
 
 
 def _install_guard(transport: httpx.HTTPTransport, options: FetchOptions) -> None:

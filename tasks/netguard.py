@@ -17,6 +17,8 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 import httpcore
@@ -74,9 +76,17 @@ def is_public_ip(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     )
 
 
-def _resolve(host: str, port: int) -> list[str]:
+# getaddrinfo has no timeout of its own: a black-holed resolver would hold a poll thread for
+# tens of seconds. Lookups run here and are abandoned (not killed) after the connect timeout.
+_DNS_POOL = ThreadPoolExecutor(max_workers=16, thread_name_prefix="veille-dns")
+
+
+def _resolve(host: str, port: int, timeout: float | None = None) -> list[str]:
+    future = _DNS_POOL.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = future.result(timeout)
+    except FutureTimeout:
+        raise HostBlocked("dns", f"DNS lookup for {host} took over {timeout:g}s") from None
     except (socket.gaierror, UnicodeError) as exc:
         raise HostBlocked("dns", f"DNS lookup failed for {host}: {one_line(exc)}") from None
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
@@ -90,7 +100,10 @@ def _check_addresses(host: str, addresses: list[str]) -> None:
 
 
 def check_url_target(
-    url: httpx.URL, allow_private: bool, allowed_hosts: tuple[str, ...] = ()
+    url: httpx.URL,
+    allow_private: bool,
+    allowed_hosts: tuple[str, ...] = (),
+    timeout: float | None = None,
 ) -> None:
     """Refuse non-http(s) schemes and hosts that are or resolve to non-public addresses."""
     if url.scheme not in _ALLOWED_SCHEMES:
@@ -105,7 +118,8 @@ def check_url_target(
         if not is_public_ip(literal):
             raise HostBlocked("blocked_host", f"refused: {host} is non-public address {literal}")
         return
-    _check_addresses(host, _resolve(host, url.port or (443 if url.scheme == "https" else 80)))
+    port = url.port or (443 if url.scheme == "https" else 80)
+    _check_addresses(host, _resolve(host, port, timeout))
 
 
 @contextlib.contextmanager
@@ -173,7 +187,7 @@ class GuardedBackend(httpcore.SyncBackend):
         local_address: str | None = None,
         socket_options: Any = None,
     ) -> httpcore.NetworkStream:
-        addresses = _resolve(host, port)
+        addresses = _resolve(host, port, timeout)
         if not (self._allow_private or host.lower() in self._allowed):
             _check_addresses(host, addresses)
         last: Exception | None = None

@@ -27,7 +27,6 @@ from tasks.events import (
     board,
     collapse_mentions,
     derive_events,
-    retailer_state,
 )
 
 
@@ -99,7 +98,7 @@ def assign_story(
     recorded with this very text, which makes recording idempotent.
     """
     body = _signature_text(title, text)
-    thash = dedupe.text_hash(body)
+    thash, sig = dedupe.fingerprint(body)
     known = tl.signature_of(db, article_id)
     if known is not None:
         if known["text_hash"] == thash:
@@ -107,13 +106,11 @@ def assign_story(
         # The outlet edited the article: keep its story, re-index the new text.
         old_keys = [k for _, k in dedupe.band_keys(known["signature"])]
         tl.delete_signature(db, known["id"], old_keys)
-        sig = dedupe.signature(body)
         tl.insert_signature(
             db, article_id, known["story_id"], thash, sig, [k for _, k in dedupe.band_keys(sig)]
         )
         return known["story_id"], False, True
 
-    sig = dedupe.signature(body)
     keys = [k for _, k in dedupe.band_keys(sig)]
     story_id, _j = find_story(db, sig, thash, keys)
     is_new = story_id is None
@@ -166,8 +163,7 @@ def _store_mentions_and_derive(
 ) -> list[Event]:
     """Derive events against each retailer's state without this article, then store mentions."""
     states = {
-        r.retailer: retailer_state(tl.retailer_mentions(db, r.retailer, exclude_article=article_id))
-        for r in records
+        r.retailer: tl.retailer_state(db, r.retailer, exclude_article=article_id) for r in records
     }
     derived = derive_events(states, records)
     tl.replace_mentions(db, article_id, records)

@@ -123,7 +123,16 @@ def _events(path: Path) -> tuple[list[tuple], list[int], str]:
 
     db = open_db(path)
     rows = [
-        (e.key, e.kind, e.retailer, e.old_status, e.new_status, e.reported, e.story_id, e.article_id)
+        (
+            e.key,
+            e.kind,
+            e.retailer,
+            e.old_status,
+            e.new_status,
+            e.reported,
+            e.story_id,
+            e.article_id,
+        )
         for e in tl.events(db)
     ]
     integrity = db.execute("PRAGMA integrity_check").fetchone()[0]

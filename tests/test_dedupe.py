@@ -16,7 +16,7 @@ from tasks import dedupe
 from tasks.storyline import assign_story, find_story
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-from dedupe_variants import VARIANTS, corpus, make_story, variant  # noqa: E402
+from dedupe_variants import VARIANTS, corpus, make_story, variant
 
 
 @pytest.mark.parametrize(

@@ -263,10 +263,12 @@ def prefect_session(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
 
 
+@pytest.mark.slow  # the harness starts a Prefect server (~20 s here); ~2 s once one is running
 def test_the_deliver_flow_runs_one_task_per_channel(
     prefect_session, tmp_path, hook, smtp, monkeypatch
 ) -> None:
     import prefect.settings
+    from prefect.client.orchestration import get_client
 
     secret = "FlowSecretPw1234"
     monkeypatch.setenv(
@@ -277,8 +279,15 @@ def test_the_deliver_flow_runs_one_task_per_channel(
     enqueue(db, 3, load_channels())
     db.close()
 
-    result = deliver_flow(db_path=str(tmp_path / "veille.db"), timeout=5)
+    state = deliver_flow(
+        db_path=str(tmp_path / "veille.db"), timeout=5, throttle=False, return_state=True
+    )
+    result = state.result()
     assert result["sent"] == 6 and result["messages"] == 6
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs()
+    names = [r.name for r in runs if r.flow_run_id == state.state_details.flow_run_id]
+    assert sorted(names) == sorted(f"send-{c.label}" for c in load_channels())
     assert keys_of(hook.wait_for(3)) == ["evt-0001", "evt-0002", "evt-0003"]
     assert len(smtp.wait_for(3)) == 3
 

@@ -396,6 +396,22 @@ def test_unknown_host_is_a_dns_error(
     assert err.kind == "dns"
 
 
+def test_a_hanging_resolver_is_bounded_by_the_connect_timeout(
+    monkeypatch: pytest.MonkeyPatch, make_fetcher: MakeFetcher
+) -> None:
+    release = threading.Event()
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: release.wait(5) and [])
+    started = time.monotonic()
+    try:
+        err = fetch_error(
+            make_fetcher(allowed_hosts=(), connect_timeout=0.3), "http://lent.example/"
+        )
+    finally:
+        release.set()
+    assert err.kind == "dns" and "took over" in err.message
+    assert time.monotonic() - started < 1.5
+
+
 def test_name_resolving_to_a_private_address_is_blocked(
     monkeypatch: pytest.MonkeyPatch,
     make_fetcher: MakeFetcher,

@@ -150,7 +150,10 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
         if best is not None:
             taken.update(best[0])
             found.append((i, best[0], best[1]))
-    cues = [c for f in found if (c := _resolve(toks, f[1], f[2], taken, words)) is not None]
+    # Only negation words inside a cue ("pas question", "dire non") are hidden from the
+    # negation check of the other cues; a cue's ordinary words stay visible as context.
+    hidden = {k for f in found for k in f[1] if toks[k].low.rstrip("'") in words.negations}
+    cues = [c for f in found if (c := _resolve(toks, f[1], f[2], hidden, words)) is not None]
     talks = [c for c in cues if c.status in ("approached", "in_talks")]
     for cue in cues:
         if cue.status in DEALS and any(abs(t.first - cue.first) <= 3 for t in talks):
@@ -164,6 +167,8 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
             cue.status, cue.rule = "rumored", "intention"
         kept.append(cue)
     return kept
+
+
 def _match_rest(toks: list[Tok], i: int, lemmas: tuple[str, ...], taken: set[int]) -> list[int] | None:
     span = [i]
     j = i
@@ -201,6 +206,12 @@ def _resolve(
     near = window[:4]
     conditional = any(toks[k].cnd for k in window) or any(toks[k].cnd for k in span)
     modal = any(toks[k].low in words.modals or toks[k].lemma in words.modals for k in near)
+    if not modal and all(t.head < 0 for t in toks):  # no parse: a modal earlier in the clause
+        conditional = any(toks[k].low in words.modals for k in _window(toks, first, 14, consumed))
+    for k in _ancestors(toks, head, 3):
+        if toks[k].pos in ("VERB", "AUX"):
+            conditional = conditional or toks[k].cnd
+            modal = modal or toks[k].lemma in words.modals
     text = " ".join(toks[k].text for k in span)
     cue = Cue(status, first, head, text, negated, conditional or modal, tokens=span, base=status)
     if negated:
@@ -219,30 +230,75 @@ def _resolve(
     return cue
 
 
+def _ancestors(toks: list[Tok], start: int, depth: int) -> list[int]:
+    """Up to ``depth`` heads above ``start``, not leaving its clause."""
+    out: list[int] = []
+    i = start
+    while toks[i].head >= 0 and len(out) < depth and toks[i].dep not in _CLAUSE_DEPS:
+        i = toks[i].head
+        out.append(i)
+    return out
+
+
 def _determiner_next(toks: list[Tok], k: int) -> bool:
     """"pour l'acquisition de X" names a deal; "pour racheter X" states an aim."""
     return k + 1 < len(toks) and toks[k + 1].low in _DETERMINERS
 
 
-def sentence_reported(lex: Lexicon, lang: str, folded_sentence: str, toks: list[Tok]) -> bool:
-    """Reported speech anywhere in the sentence: "selon", "d'après", the press as the subject."""
+def reported_markers(lex: Lexicon, lang: str, toks: list[Tok]) -> tuple[bool, list[int]]:
+    """Reported speech in a sentence: (the press is the speaker, positions of "selon"-like
+    markers). The press as subject of a reporting verb covers the whole sentence; a marker
+    covers only its clause and the clauses under it ("un système qui, selon lui, …" does not
+    make the main clause reported)."""
     markers = lex.watchlist.markers.get(lang)
     if markers is None:
-        return False
-    padded = " " + " ".join(re.findall(r"\w+'?|[^\w\s]", folded_sentence)) + " "
-    lemmas = " " + " ".join(t.lemma for t in toks) + " "
-    for marker in markers.reported:
-        key = " " + " ".join(re.findall(r"\w+'?|[^\w\s]", fold_phrase(marker))) + " "
-        if key in padded or key in lemmas:
-            return True
-    media = [fold_phrase(m) for m in markers.media]
+        return False, []
+    positions = _find_phrases(toks, markers.reported)
+    press = _find_phrases(toks, markers.media)
     verbs = {fold_phrase(v) for v in markers.reporting_verbs}
-    has_verb = any(t.lemma in verbs for t in toks)
-    if not has_verb:
-        return False
     for i, tok in enumerate(toks):
-        if tok.lemma in verbs:
-            for j in range(max(0, i - 4), min(len(toks), i + 5)):
-                if toks[j].low in media and toks[j].dep not in ("obl", "obl:arg", "iobj"):
-                    return True
-    return any(f" {m} " in padded and m.count(" ") >= 1 for m in media) and has_verb
+        if tok.lemma not in verbs and tok.low not in verbs:
+            continue
+        for j in press:
+            if abs(j - i) <= 5 and toks[j].dep not in ("obl", "obl:arg", "iobj", "nmod"):
+                return True, positions
+    return False, positions
+
+
+def _find_phrases(toks: list[Tok], phrases: list[str]) -> list[int]:
+    """Start positions of lexicon phrases in the tokens (surface form or lemma)."""
+    found: list[int] = []
+    for phrase in phrases:
+        words = [w.rstrip("'") for w in re.findall(r"\w+'?", fold_phrase(phrase))]
+        if not words:
+            continue
+        for i in range(len(toks) - len(words) + 1):
+            if all(words[k] in (toks[i + k].low.rstrip("'"), toks[i + k].lemma) for k in range(len(words))):
+                found.append(i)
+    return found
+
+
+_CLAUSE_DEPS = {"conj", "parataxis", "advcl", "ccomp", "acl:relcl", "acl"}
+
+
+def _clause_head(toks: list[Tok], i: int) -> int:
+    while toks[i].head >= 0 and toks[i].dep not in _CLAUSE_DEPS:
+        i = toks[i].head
+    return i
+
+
+def cue_reported(toks: list[Tok], cue: Cue, markers: list[int]) -> bool:
+    """A marker reports the cue when it stands in the cue's clause or a clause above it."""
+    if not markers:
+        return False
+    if all(t.head < 0 for t in toks):
+        return True
+    chain: set[int] = set()
+    i = cue.last
+    for _ in range(12):
+        head = _clause_head(toks, i)
+        chain.add(head)
+        if toks[head].head < 0:
+            break
+        i = toks[head].head
+    return any(_clause_head(toks, m) in chain for m in markers)

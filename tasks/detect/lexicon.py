@@ -28,9 +28,13 @@ _TRANSLATE = {
 }
 
 
+_RUNS = re.compile(r"(?<=\S) {2,}(?=\S)")
+
+
 def normalize_text(text: str) -> str:
     """The text the detector reads: NFKC (ligatures, odd spaces), one apostrophe, no ZW chars."""
-    return unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    return _RUNS.sub(" ", text)
 
 
 def _fold_char(ch: str) -> str:

@@ -10,7 +10,7 @@ states beyond a single passing sentence.
 
 from __future__ import annotations
 
-from .cues import find_cues, sentence_reported
+from .cues import cue_reported, find_cues, reported_markers
 from .lexicon import Lexicon, fold, normalize_text
 from .model import Detection, Mention
 from .prefilter import is_candidate
@@ -57,11 +57,11 @@ def _read_relations(lex: Lexicon, article: Article) -> list[Mention]:
         cues = find_cues(lex, article.lang, toks)
         if not cues:
             continue
-        seg = article.folded[sentence.start : sentence.end]
-        reported = sentence_reported(lex, article.lang, seg, toks)
+        by_press, markers = reported_markers(lex, article.lang, toks)
         ents = [e for e in article.ents if sentence.start <= e.start and e.end <= sentence.end]
         text = sentence_text(article.text, sentence)
-        for ent, cue, rule, rep in assign(toks, ents, cues, presences[sentence.index], reported):
+        for ent, cue, rule, rep in assign(toks, ents, cues, presences[sentence.index], by_press):
+            rep = rep or cue_reported(toks, cue, markers)
             if ent.discovered and presences[sentence.index] != "named":
                 continue
             if ent.discovered:
@@ -81,19 +81,16 @@ def _relevant(lex: Lexicon, article: Article, title: str | None, mentions: list[
     in_title = bool(title) and lex.actor_any.search(fold(normalize_text(title or ""))) is not None
     context = len(lex.context.findall(article.folded))
     retailers = [e for e in article.ents if e.kind == "retailer"]
-    grocery = context >= 2 or (context >= 1 and retailers)
-    if not grocery:
+    if context < 2 and not retailers:
         return False
     if in_title:
         return True
-    related = {m.retailer for m in mentions}
-    if related and named >= 2:
+    if article.lang not in _DEEP_LANGS:
+        return named >= 2
+    if mentions and named >= 2:
         return True
     counts: dict[str, int] = {}
     for e in retailers:
         counts[e.id] = counts.get(e.id, 0) + 1
     top = max(counts.values(), default=0)
     return named >= 3 and named * 2 >= top
-
-
-__all__ = ["find_cues", "read_article", "sentence_reported"]

@@ -16,15 +16,17 @@ paragraph. A cue whose subject is another company (Walmart buying Asda) is not t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from .cues import Cue, Tok, english_tokens, find_cues, sentence_reported
+from .cues import Tok, english_tokens
 from .entities import Ent, discover, find_entities
 from .lexicon import Lexicon, fold
 from .sentences import Sentence, sentence_text, split_sentences
 
 _NLP: Any = None
+_SPACES = re.compile(r"\s")
 _FR_HINTS = {" le ", " la ", " les ", " des ", " est ", " une ", " pour ", " dans ", " qui ", " avec "}
 _EN_HINTS = {" the ", " and ", " is ", " was ", " with ", " for ", " that ", " has ", " of ", " to "}
 
@@ -97,6 +99,9 @@ def actor_presence(lex: Lexicon, article: Article, idx: int) -> str:
     previous = sentences[idx - 1] if idx > 0 else None
     for match in lex.weak.finditer(seg):
         pos = sentence.start + match.start()
+        end = sentence.start + match.end()
+        if any(end <= e.start <= end + 12 for e in article.ents):
+            continue  # "le géant chinois Alibaba": an apposition, not a reference back
         if _last_org_is_actor(article, pos, sentence.paragraph - 3, ("actor", "rival")):
             return "periphrase"
     if previous is not None and previous.paragraph >= sentence.paragraph - 1:
@@ -134,7 +139,7 @@ def parse_french(lex: Lexicon, article: Article, picked: list[Sentence]) -> list
     nlp = get_nlp()
     docs = []
     for sentence in picked:
-        doc = nlp.make_doc(article.text[sentence.start : sentence.end])
+        doc = nlp.make_doc(_SPACES.sub(" ", article.text[sentence.start : sentence.end]))
         ranges = [(e.start - sentence.start, e.end - sentence.start) for e in _ents_in(article, sentence)]
         spans = filter_spans(
             [s for a, b in ranges if (s := doc.char_span(a, b, "ORG", alignment_mode="expand"))]

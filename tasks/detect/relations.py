@@ -24,15 +24,22 @@ _ANAPHORS = {
     "elles", "aucun", "aucune", "celui-ci", "interlocuteur", "tous", "board", "company", "group",
     "chain", "partnership", "they", "it", "none", "neither", "both", "retailer", "grocer",
 }
+_PREDICATES = {"VERB", "AUX", "ADJ"}
+_CLAUSE_DEPS = {"conj", "parataxis", "advcl", "ccomp", "acl:relcl", "acl"}
+_LIGHT = {"DET", "ADP", "PUNCT", "CCONJ", "SPACE"}
 _CLAUSE_ENDS = {";", "tandis", "whereas", "while", "alors"}
+_PUNCT = {",", ".", ";", ":", "(", ")", "«", "»", '"', "the", "a", "an", "of", "to", "in"}
 _BE = {"be", "is", "was", "were", "been", "being", "are", "etre", "ete"}
 
 
 def _ancestor_distance(toks: list[Tok], start: int, targets: set[int]) -> int | None:
+    """Steps from ``start`` up to one of ``targets``, not leaving the clause on the way."""
     i, steps = start, 0
     while i >= 0 and steps < 10:
         if i in targets and steps > 0:
             return steps
+        if steps > 0 and toks[i].pos in _PREDICATES and toks[i].dep in _CLAUSE_DEPS:
+            return None
         i = toks[i].head
         steps += 1
     return None
@@ -58,6 +65,11 @@ def _subject(toks: list[Tok], verb: int, cue: Cue | None = None) -> tuple[int, s
         if tok.head in heads and tok.dep in ("nsubj", "nsubj:pass"):
             return j, tok.dep
     return None
+
+
+def _subjects(toks: list[Tok], verb: int, cue: Cue | None = None) -> list[int]:
+    heads = {verb} | set(cue.tokens if cue else [])
+    return [j for j, t in enumerate(toks) if t.head in heads and t.dep in ("nsubj", "nsubj:pass")]
 
 
 def _same_clause(toks: list[Tok], a: int, b: int) -> bool:
@@ -99,17 +111,29 @@ def _responders(toks: list[Tok], kinds: dict[int, str], cue: Cue, parsed: bool) 
             return "all"
         return "named"
     verb = _verb_of(toks, cue)
-    subj = _subject(toks, verb, cue)
-    if subj is None:
+    subjects = _subjects(toks, verb, cue)
+    if not subjects and toks[verb].dep in ("advcl", "xcomp", "acl") and toks[verb].head >= 0:
+        subjects = _subjects(toks, toks[verb].head)
+    if not subjects:
+        below = [k for k in kinds if _ancestor_distance(toks, k, set(cue.tokens)) is not None]
+        if any(kinds[k] == "retailer" for k in below):
+            return "named"
+        if toks[verb].pos not in ("VERB", "AUX", "ADJ"):
+            return "other"  # a bare noun ("droit de refus") says nobody refused
+        earlier = [j for j in range(cue.first) if toks[j].dep.startswith("nsubj")]
+        if earlier and earlier[-1] in kinds:
+            return "named" if kinds[earlier[-1]] == "retailer" else "other"
         return "all"
-    index = subj[0]
-    if index in kinds:
-        return "named" if kinds[index] == "retailer" else "other"
-    subtree = [k for k in kinds if _ancestor_distance(toks, k, {index}) is not None]
-    if any(kinds[k] == "retailer" for k in subtree):
+    if any(kinds.get(j) == "retailer" for j in subjects):
         return "named"
-    if toks[index].lemma in _ANAPHORS or toks[index].low in _ANAPHORS or toks[index].pos == "PRON":
-        return "all"
+    if any(j in kinds for j in subjects):
+        return "other"
+    for index in subjects:
+        subtree = [k for k in kinds if _ancestor_distance(toks, k, {index}) is not None]
+        if any(kinds[k] == "retailer" for k in subtree):
+            return "named"
+        if toks[index].lemma in _ANAPHORS or toks[index].low in _ANAPHORS or toks[index].pos == "PRON":
+            return "all"
     return "other"
 
 
@@ -140,7 +164,8 @@ def assign(
             and _same_clause(toks, r, c.first)
         ]
         for cue, how in picks:
-            if presence == "paragraph" and cue.status not in _RESPONSES:
+            passive_approach = cue.base == "approached" and toks[r].dep == "nsubj:pass"
+            if presence == "paragraph" and cue.status not in _RESPONSES and not passive_approach:
                 continue
             if cue.base == "acquired" and parsed and toks[r].dep == "nsubj" and toks[r].head in cue.tokens:
                 continue
@@ -182,8 +207,8 @@ def _governing(toks: list[Tok], r: int, cues: list[Cue], parsed: bool) -> tuple[
             span = range(cue.last + 1, r)
         if any(toks[k].low in _CLAUSE_ENDS for k in span):
             continue
-        d = len(span)
-        if d <= (10 if parsed else 14) and (nearest is None or d < nearest[0]):
+        d = sum(1 for k in span if toks[k].pos not in _LIGHT and toks[k].low not in _PUNCT)
+        if d <= (8 if parsed else 10) and (nearest is None or d < nearest[0]):
             nearest = (d, cue)
     return (nearest[1], "nearest") if nearest is not None else None
 

@@ -1,0 +1,232 @@
+"""``make demo`` (``python -m demo``): the storyline replayed offline, alerts, board and report.
+
+Everything runs on 127.0.0.1 and in one process, so Prefect's temporary server and spaCy's model
+are paid for once: a local newsroom (``demo.server``) releases the corpus step by step, veille
+polls it with the real poll flow, and the outbox delivers to a local Slack-shaped webhook and a
+local SMTP server (``demo.receivers``) that print what they receive. The first poll is the feeds'
+archive (recorded, no alert, as for any new feed); each later step shows alerts arriving.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from demo.receivers import ReceivedEmail, ReceivedRequest, SmtpReceiver, WebhookReceiver
+from demo.server import DemoFeedServer
+
+DEFAULT_OUT = Path("demo-out")
+
+# Short timeouts and no politeness delay: the newsroom is local and answers at once. The SSRF
+# guard refuses loopback unless it is allowed by name. digest_threshold is high so that each
+# event arrives as its own alert, which is what a newcomer should see.
+SETTINGS_TOML = """\
+# Written by `python -m demo`: the demo's feeds, all on 127.0.0.1 (no network needed).
+[settings]
+database = {database}
+
+[settings.fetch]
+allowed_hosts = ["127.0.0.1"]
+politeness_delay = 0
+retries = 0
+connect_timeout = 2
+read_timeout = 5
+total_timeout = 10
+per_host_concurrency = 8
+
+[settings.notify]
+digest_threshold = 50
+
+"""
+
+_print_lock = threading.Lock()
+
+
+def say(text: str = "") -> None:
+    """Print from any thread (the receivers print from theirs) without interleaving lines."""
+    with _print_lock:
+        print(text, flush=True)
+
+
+def _shorten(text: str, width: int = 110) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def slack_block(request: ReceivedRequest) -> str:
+    """A received Slack-shaped (Mattermost) or JSON webhook post as a few readable lines."""
+    payload: Any = request.json if isinstance(request.json, dict) else {}
+    body = str(payload.get("text") or payload.get("message") or request.body.decode(errors="ignore"))
+    lines = [ln.strip() for ln in body.splitlines() if ln.strip()]
+    lines = [ln for ln in lines if not ln.startswith("Réf. veille")]
+    head = (lines[0] if lines else "(empty)").replace("**", "")
+    rest = [_shorten(ln.replace("**", ""), 100) for ln in lines[1:3]]
+    return "\n".join([f"  📣 Slack ← {_shorten(head)}", *(f"      {ln}" for ln in rest)])
+
+
+def email_line(email: ReceivedEmail) -> str:
+    return f"  ✉  email ← {_shorten(email.subject)}"
+
+
+def write_config(news: DemoFeedServer, out: Path) -> Path:
+    """The demo's feeds.toml: settings for a local newsroom, then one [[feeds]] per outlet."""
+    path = out / "feeds.toml"
+    database = (out / "veille.db").resolve()
+    settings = SETTINGS_TOML.format(database=f'"{database.as_posix()}"')
+    path.write_text(settings + news.feeds_toml(tags=("demo",)), encoding="utf-8")
+    return path
+
+
+def _quiet_prefect() -> None:
+    """Prefect's INFO lines and its temporary server's shutdown noise say nothing about veille."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
+    import flows  # noqa: F401  (sets veille's Prefect defaults before Prefect is imported)
+    from flows.cli import quiet_prefect_shutdown
+
+    quiet_prefect_shutdown()
+
+
+class Demo:
+    """One run of the demo: the local servers, the config, and the counts printed at the end."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.slack = 0
+        self.emails = 0
+
+    def on_slack(self, request: ReceivedRequest) -> None:
+        self.slack += 1
+        say(slack_block(request))
+
+    def on_email(self, email: ReceivedEmail) -> None:
+        self.emails += 1
+        say(email_line(email))
+
+    def run(self) -> int:
+        started = time.monotonic()
+        if self.out.exists():
+            shutil.rmtree(self.out)
+        self.out.mkdir(parents=True)
+        _quiet_prefect()
+        with (
+            DemoFeedServer(step=1) as news,
+            WebhookReceiver(on_request=self.on_slack) as hook,
+            SmtpReceiver(on_message=self.on_email) as smtp,
+        ):
+            config_path = write_config(news, self.out)
+            os.environ["VEILLE_CONFIG"] = str(config_path)
+            os.environ.pop("VEILLE_DB", None)
+            os.environ.pop("VEILLE_NOTIFY_CONFIG", None)
+            # Mattermost's plugin posts Slack's payload to any host: our local "Slack".
+            os.environ["VEILLE_NOTIFY"] = (
+                f"slack={hook.apprise_url('demo-token', scheme='mmost')} "
+                f"email={smtp.apprise_url()}"
+            )
+            say(f"veille demo — {len(news.articles)} articles from {len(news.outlets)} outlets")
+            say(f"  newsroom {news.base_url}, Slack-like webhook {hook.url}, SMTP {smtp.port}")
+            say(f"  config {config_path}")
+            say()
+            self.poll(config_path)
+            say("step 1: the feeds' archive, recorded without alerts")
+            while not news.done:
+                step = news.release_next()
+                fresh = [a for a in news.visible() if a.step == step]
+                say()
+                say(f"step {step}: {len(fresh)} new articles in the feeds")
+                queued = self.poll(config_path)
+                self.deliver(config_path, queued)
+            say()
+            self.board(config_path)
+            report = self.report(config_path)
+        seconds = time.monotonic() - started
+        say()
+        say(f"took {seconds:.0f} s. Next: `veille status --db {self.out / 'veille.db'}`.")
+        say(f"demo: {self.slack} Slack messages, {self.emails} emails, report {report}")
+        return 0
+
+    def poll(self, config_path: Path) -> int:
+        """One run of the real poll flow; returns the deliveries it queued."""
+        from flows.poll import poll
+
+        summary = poll(config_path=str(config_path))
+        for line in summary["failures"]:
+            say(f"  ✗ {line}")
+        return int(summary["alerts_queued"])
+
+    def deliver(self, config_path: Path, queued: int) -> None:
+        """Send what the poll queued; the receivers print each message as it arrives.
+
+        ``deliver_pending`` is what the deliver flow runs; it is called here with apprise's
+        per-channel throttle off (``throttle=False``), or each email would wait 5.5 s. Both
+        receivers print before they answer, so everything is printed when this returns.
+        """
+        from config.settings import load_config
+        from flows.deliver import deliver_pending
+        from storage.db import open_db
+        from tasks.notify import load_channels
+
+        if not queued:
+            say("  (nothing new for the storyline: no alert)")
+            return
+        config = load_config(config_path)
+        db = open_db(config.settings.database)
+        try:
+            result = deliver_pending(
+                db,
+                load_channels(throttle=False),
+                digest_threshold=config.settings.notify.digest_threshold,
+                timeout=config.settings.notify.timeout,
+            )
+        finally:
+            db.close()
+        if result.failed or result.dead:
+            say(f"  ! {result.failed} deliveries failed (retried on the next run)")
+
+    def board(self, config_path: Path) -> None:
+        """The board, as ``veille status`` prints it."""
+        from rich.console import Console
+
+        from config.settings import load_config
+        from flows.timeline_cli import board_table
+        from storage.db import open_db
+        from tasks.storyline import current_board
+
+        db = open_db(load_config(config_path).settings.database)
+        try:
+            rows = current_board(db)
+        finally:
+            db.close()
+        Console(highlight=False, width=max(120, shutil.get_terminal_size().columns)).print(
+            board_table(rows)
+        )
+
+    def report(self, config_path: Path) -> Path:
+        """The HTML timeline, as ``veille report --html`` writes it."""
+        from flows.cli import report_command
+
+        path = self.out / "report.html"
+        report_command(html=path, config=str(config_path), db=None)
+        say(f"report: open {path.resolve().as_uri()} in a browser")
+        return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the options and run the demo; the exit code is 0 when it went through."""
+    parser = argparse.ArgumentParser(prog="python -m demo", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help="where to write (default ./demo-out)"
+    )
+    args = parser.parse_args(argv)
+    return Demo(args.out).run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
