@@ -29,18 +29,25 @@ class _Strict(BaseModel):
 class FetchSettings(_Strict):
     """HTTP limits; the defaults suit news sites polled every quarter of an hour."""
 
-    connect_timeout: float = Field(5.0, gt=0)
-    read_timeout: float = Field(15.0, gt=0)
-    total_timeout: float = Field(30.0, gt=0)
-    max_bytes: int = Field(5_000_000, gt=0)
-    max_redirects: int = Field(5, ge=0, le=20)
-    per_host_concurrency: int = Field(2, ge=1)
-    politeness_delay: float = Field(1.0, ge=0)
-    retries: int = Field(2, ge=0, le=10)
-    backoff: float = Field(0.5, ge=0)
-    max_retry_after: float = Field(30.0, ge=0)
-    user_agent: str = "veille/0.1 (news monitoring; +https://github.com/veille/veille)"
-    allow_private_hosts: bool = False
+    connect_timeout: float = Field(5.0, gt=0, description="seconds to connect (and resolve)")
+    read_timeout: float = Field(15.0, gt=0, description="seconds between two bytes")
+    total_timeout: float = Field(30.0, gt=0, description="seconds for a whole fetch, body included")
+    max_bytes: int = Field(5_000_000, gt=0, description="body cap, decompressed size included")
+    max_redirects: int = Field(5, ge=0, le=20, description="redirects followed, each one checked")
+    per_host_concurrency: int = Field(2, ge=1, description="requests at once to one host")
+    politeness_delay: float = Field(1.0, ge=0, description="seconds between requests to one host")
+    retries: int = Field(2, ge=0, le=10, description="retries of timeouts, 5xx and 429")
+    backoff: float = Field(0.5, ge=0, description="first retry delay, doubled each time")
+    max_retry_after: float = Field(
+        30.0, ge=0, description="a longer Retry-After defers the feed to a later poll"
+    )
+    user_agent: str = Field(
+        "veille/0.1 (news monitoring; +https://github.com/veille/veille)",
+        description="identifies veille to the sites it reads",
+    )
+    allow_private_hosts: bool = Field(
+        False, description="allow private, loopback and link-local addresses (SSRF guard off)"
+    )
     allowed_hosts: list[str] = Field(
         [], description="exact hosts exempt from the private-address guard, e.g. 127.0.0.1"
     )
@@ -50,22 +57,28 @@ class NotifySettings(_Strict):
     """Where channels come from and how the outbox retries; never the secrets themselves."""
 
     # apprise URLs come from $VEILLE_NOTIFY; this names an apprise YAML/TEXT file (outside the repo)
-    config_file: Path | None = None
-    digest_threshold: int = Field(10, ge=1)
-    max_attempts: int = Field(8, ge=1)
-    base_delay: float = Field(60.0, ge=0)
-    timeout: float = Field(10.0, gt=0)
+    config_file: Path | None = Field(
+        None, description="an apprise YAML/TEXT file of channels, outside the repository"
+    )
+    digest_threshold: int = Field(
+        10, ge=1, description="more pending alerts than this for a channel go as one digest"
+    )
+    max_attempts: int = Field(8, ge=1, description="attempts before a delivery is marked dead")
+    base_delay: float = Field(60.0, ge=0, description="seconds before the first retry, doubled")
+    timeout: float = Field(10.0, gt=0, description="seconds a channel may take to answer")
 
 
 class Settings(_Strict):
     """Everything but the feed list."""
 
-    database: Path = Path("veille.db")
+    database: Path = Field(Path("veille.db"), description="the SQLite file ($VEILLE_DB wins)")
     poll_interval: int = Field(15, ge=1, description="minutes between polls")
     deliver_interval: int = Field(5, ge=1, description="minutes between delivery runs")
-    max_new_articles_per_feed: int = Field(50, ge=1)
+    max_new_articles_per_feed: int = Field(
+        50, ge=1, description="articles fetched per feed and poll; the rest wait for the next"
+    )
     article_retries: int = Field(3, ge=0, description="polls that retry a failed article")
-    watchlist: Path | None = None
+    watchlist: Path | None = Field(None, description="the storyline; default config/watchlist.toml")
     fetch: FetchSettings = FetchSettings()
     notify: NotifySettings = NotifySettings()
 
@@ -73,10 +86,12 @@ class Settings(_Strict):
 class FeedConfig(_Strict):
     """One feed to poll."""
 
-    name: str = Field(min_length=1)
-    url: str
-    interval: int | None = Field(None, ge=1, description="minutes; default: poll_interval")
-    tags: list[str] = []
+    name: str = Field(min_length=1, description="shown in failure lines and `veille feeds`")
+    url: str = Field(description="the RSS/Atom URL, http or https")
+    interval: int | None = Field(
+        None, ge=1, description="minutes between polls of this feed; default: every poll"
+    )
+    tags: list[str] = Field([], description="free labels")
 
     @field_validator("url")
     @classmethod
@@ -162,3 +177,23 @@ def load_config(path: str | Path | None = None) -> Config:
             update={"settings": config.settings.model_copy(update={"database": Path(db_env)})}
         )
     return config
+
+
+def settings_reference() -> str:
+    """The Markdown table of every setting, default and meaning (the README embeds it)."""
+    rows = ["| key | default | meaning |", "|---|---|---|"]
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, info in model.model_fields.items():
+            key = f"{prefix}.{name}"
+            annotation = info.annotation
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                walk(annotation, key)
+                continue
+            default = info.default
+            shown = "required" if info.is_required() else "none" if default is None else default
+            rows.append(f"| `{key}` | `{shown}` | {info.description or ''} |")
+
+    walk(Settings, "settings")
+    walk(FeedConfig, "feeds[]")
+    return "\n".join(rows)

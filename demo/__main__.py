@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -59,15 +61,24 @@ def _shorten(text: str, width: int = 110) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
+def _plain_markdown(line: str) -> str:
+    """``**E.Leclerc** [Éco Matin](http://…)`` → ``E.Leclerc Éco Matin``: readable in a terminal."""
+    line = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line)
+    return line.replace("**", "").replace("`", "")
+
+
 def slack_block(request: ReceivedRequest) -> str:
-    """A received Slack-shaped (Mattermost) or JSON webhook post as a few readable lines."""
+    """A received Slack-shaped (Mattermost) or JSON webhook post as a few readable lines:
+    the title, the quoted sentence and the source."""
     payload: Any = request.json if isinstance(request.json, dict) else {}
-    body = str(payload.get("text") or payload.get("message") or request.body.decode(errors="ignore"))
-    lines = [ln.strip() for ln in body.splitlines() if ln.strip()]
-    lines = [ln for ln in lines if not ln.startswith("Réf. veille")]
-    head = (lines[0] if lines else "(empty)").replace("**", "")
-    rest = [_shorten(ln.replace("**", ""), 100) for ln in lines[1:3]]
-    return "\n".join([f"  📣 Slack ← {_shorten(head)}", *(f"      {ln}" for ln in rest)])
+    raw = request.body.decode("utf-8", "replace")
+    body = str(payload.get("text") or payload.get("message") or raw)
+    lines = [_plain_markdown(ln.strip()) for ln in body.splitlines() if ln.strip()]
+    head = lines[0] if lines else "(empty)"
+    rest = [ln for ln in lines[1:] if ln.startswith((">", "Source"))][:2]
+    return "\n".join(
+        [f"  📣 Slack ← {_shorten(head)}", *(f"      {_shorten(ln, 100)}" for ln in rest)]
+    )
 
 
 def email_line(email: ReceivedEmail) -> str:
@@ -92,6 +103,28 @@ def _quiet_prefect() -> None:
     from flows.cli import quiet_prefect_shutdown
 
     quiet_prefect_shutdown()
+
+
+def _warm_detector() -> None:
+    """Load spaCy's French model (seconds) by detecting one sentence: the first poll then
+    finds it loaded. Runs in a thread while Prefect's temporary server starts."""
+    from config.watchlist import load_watchlist
+    from tasks.detect import detect_article
+
+    text = "Amazon a approché l'enseigne Leclerc, selon le distributeur de supermarchés."
+    detect_article("Amazon et Leclerc", text, "fr", watchlist=load_watchlist())
+
+
+def _start_prefect() -> None:
+    """Start the temporary Prefect server now (what the first flow run would do), so that its
+    start overlaps the model's load; with PREFECT_API_URL set, there is nothing to start."""
+    from prefect.settings import PREFECT_API_URL
+
+    if PREFECT_API_URL.value():
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    SubprocessASGIServer().start()
 
 
 class Demo:
@@ -127,12 +160,16 @@ class Demo:
             os.environ.pop("VEILLE_NOTIFY_CONFIG", None)
             # Mattermost's plugin posts Slack's payload to any host: our local "Slack".
             os.environ["VEILLE_NOTIFY"] = (
-                f"slack={hook.apprise_url('demo-token', scheme='mmost')} "
-                f"email={smtp.apprise_url()}"
+                f"slack={hook.apprise_url('demo-token', scheme='mmost')} email={smtp.apprise_url()}"
             )
             say(f"veille demo — {len(news.articles)} articles from {len(news.outlets)} outlets")
             say(f"  newsroom {news.base_url}, Slack-like webhook {hook.url}, SMTP {smtp.port}")
             say(f"  config {config_path}")
+            say("  starting Prefect's temporary server and loading the French model…")
+            warm = threading.Thread(target=_warm_detector, name="warm-detector", daemon=True)
+            warm.start()
+            _start_prefect()
+            warm.join()
             say()
             self.poll(config_path)
             say("step 1: the feeds' archive, recorded without alerts")
@@ -204,6 +241,8 @@ class Demo:
             rows = current_board(db)
         finally:
             db.close()
+        # The same table as `veille status`, its sentences cut to fit a terminal.
+        rows = [replace(r, sentence=_shorten(r.sentence, 70)) for r in rows]
         Console(highlight=False, width=max(120, shutil.get_terminal_size().columns)).print(
             board_table(rows)
         )

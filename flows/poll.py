@@ -351,7 +351,17 @@ def run_poll(
                         )
                     )
                     continue
-                result = processor.process(entry, item.article)
+                try:
+                    result = processor.process(entry, item.article)
+                except Exception as exc:  # a bug on one article must not stop the others
+                    logger.exception("article %s: unexpected error", entry.get("url"))
+                    with transaction(db):
+                        feed_store.mark_entry(
+                            db, entry["id"], state="failed", error=f"internal: {exc!r}"[:300]
+                        )
+                    summary.articles_failed += 1
+                    kinds["article_internal"] += 1
+                    continue
                 summary.new_articles += int(result.new)
                 summary.relevant_articles += int(result.relevant)
                 summary.events += result.events

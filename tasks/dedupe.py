@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash
 
 SHINGLE_WORDS = 4
 """Word 4-grams. On the generated variants, two distinct stories about the same retailers built
@@ -106,7 +105,13 @@ class Signature:
 
 @lru_cache(maxsize=4)
 def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Built once: datasketch draws them from the seed on every MinHash() otherwise."""
+    """Built once: datasketch draws them from the seed on every MinHash() otherwise.
+
+    datasketch is imported here, not at the top: its package imports scipy (2 s on a busy
+    machine), which ``veille status`` and other commands that never hash should not pay.
+    """
+    from datasketch import MinHash
+
     probe = MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME)
     a, b = probe.permutations
     return a, b
@@ -126,9 +131,10 @@ def fingerprint(text: str) -> tuple[str, Signature]:
 
 
 def _signature(grams: set[str], num_perm: int) -> Signature:
-    mh = MinHash(
-        num_perm=num_perm, seed=SEED, scheme=SCHEME, permutations=_permutations(num_perm, SEED)
-    )
+    permutations = _permutations(num_perm, SEED)
+    from datasketch import MinHash
+
+    mh = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME, permutations=permutations)
     if grams:
         mh.update_batch([g.encode("utf-8") for g in sorted(grams)])
     return Signature(np.asarray(mh.hashvalues, dtype=np.uint32).copy(), len(grams))

@@ -378,7 +378,7 @@ def send(
     if not outcome.result:
         elapsed = time.monotonic() - started
         reason = outcome.reason or "apprise reported a failure"
-        if elapsed >= timeout * 0.9 and "timeout" not in reason.lower():
+        if elapsed >= 1.0 and "timeout" not in reason.lower():
             reason += f" (after {elapsed:.1f} s)"
         raise NotifyError(scrub(channel, f"{channel.label}: {reason}"))
 

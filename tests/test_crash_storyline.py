@@ -1,10 +1,12 @@
 """kill -9 while recording articles: the events afterwards equal those of an uninterrupted run.
 
-A subprocess (this file run as a script) records a fixed sequence of articles, one transaction
-each (article row + story + mentions + events), the way the poll flow does, skipping articles
-already stored. The test kills it with SIGKILL at random points, many times, then lets a last run
-finish. Detection is faked (hand-built, deterministic), so only the storage path is under test.
-The poll-flow version of this test comes with the flow.
+A driver subprocess (this file run as a script) records a fixed sequence of articles, one
+transaction each (article row + story + mentions + events), the way the poll flow does, skipping
+articles already stored. To make many crashes affordable, the driver imports everything once and
+forks one child per run (a fork server): the child opens the database and records; the driver
+SIGKILLs it after a random delay (its own unreaped child, so the pid cannot be reused), then a
+last run finishes the sequence. Detection is faked (hand-built, deterministic), so only the
+storage path is under test. The poll-flow version of this test comes with the flow.
 """
 
 from __future__ import annotations
@@ -68,16 +70,13 @@ def articles() -> list[dict]:
     return out
 
 
-def drive(path: str, pause_ms: float, seed: int) -> None:
+def drive(path: str, pause_ms: float, seed: int, todo: list[dict]) -> None:
     """Record every article not yet stored; pause inside transactions so kills land there."""
-    sys.path.insert(0, str(REPO))
     from storage.db import open_db, transaction
     from tasks.storyline import record_story_and_events
 
     db = open_db(path)
     rng = random.Random(seed)
-    todo = articles()
-    print("ready", flush=True)
     for a in todo:
         with transaction(db):
             if db["articles"].count_where("id = ?", [a["id"]]):
@@ -85,38 +84,86 @@ def drive(path: str, pause_ms: float, seed: int) -> None:
             db["articles"].insert({k: a[k] for k in ("id", "title", "text", "published")})
             time.sleep(rng.random() * pause_ms / 1000)
             record_story_and_events(
-                db, article_id=a["id"], title=a["title"], text=a["text"],
-                published=a["published"], published_is_fetch_date=False,
-                url=f"https://example.org/{a['id']}", source="example.org",
+                db,
+                article_id=a["id"],
+                title=a["title"],
+                text=a["text"],
+                published=a["published"],
+                published_is_fetch_date=False,
+                url=f"https://example.org/{a['id']}",
+                source="example.org",
                 detection=a["detection"],
-            )  # fmt: skip
+            )
             time.sleep(rng.random() * pause_ms / 1000)
-        print("ok", a["id"], flush=True)
-    print("done", flush=True)
 
 
-def _run(path: Path, *, pause_ms: float, seed: int, kill_after: float | None) -> bool:
-    """One driver run; SIGKILL it ``kill_after`` seconds after it is ready. True if it finished."""
-    proc = subprocess.Popen(
-        [sys.executable, __file__, str(path), str(pause_ms), str(seed)],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=REPO,
-    )
-    assert proc.stdout is not None
-    assert proc.stdout.readline().strip() == "ready"
-    if kill_after is None:
-        out = proc.stdout.read()
-        assert proc.wait(timeout=120) == 0
-        return out.rstrip().endswith("done")
-    time.sleep(kill_after)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=30)
-    proc.stdout.close()
-    return False
+def serve() -> None:
+    """The fork server: one line in ("PATH PAUSE_MS SEED KILL_AFTER_S"), one line out."""
+    sys.path.insert(0, str(REPO))
+    import storage.db
+    import tasks.storyline
+    from tasks import dedupe
+
+    dedupe.signature("warm up: import datasketch before forking")
+    todo = articles()
+    print("ready", flush=True)
+    for line in sys.stdin:
+        path, pause_ms, seed, kill_after = line.split()
+        pid = os.fork()
+        if pid == 0:  # the child: record, then leave without any cleanup
+            code = 0
+            try:
+                drive(path, float(pause_ms), int(seed), todo)
+            except BaseException:
+                import traceback
+
+                traceback.print_exc()
+                code = 1
+            os._exit(code)
+        killed, status = False, None
+        if float(kill_after) >= 0:
+            time.sleep(float(kill_after))
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done == 0:  # still running: crash it
+                os.kill(pid, signal.SIGKILL)
+                killed, status = True, None
+        if status is None:
+            _, status = os.waitpid(pid, 0)
+        print("killed" if killed else f"exit {os.waitstatus_to_exitcode(status)}", flush=True)
+    del storage.db, tasks.storyline
 
 
-def _events(path: Path) -> tuple[list[tuple], list[int], str]:
+class Driver:
+    """The fork-server subprocess, seen from the test."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, __file__],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+        )
+        assert self._read() == "ready"
+
+    def _read(self) -> str:
+        assert self.proc.stdout is not None
+        return self.proc.stdout.readline().strip()
+
+    def run(self, path: Path, *, pause_ms: float, seed: int, kill_after: float = -1) -> str:
+        """One run: "killed", or "exit CODE" when it ended on its own."""
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(f"{path} {pause_ms} {seed} {kill_after}\n")
+        self.proc.stdin.flush()
+        return self._read()
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
+def _events(path: Path) -> tuple[list[tuple], list[int], str, int]:
     sys.path.insert(0, str(REPO))
     from storage import timeline as tl
     from storage.db import open_db
@@ -137,34 +184,49 @@ def _events(path: Path) -> tuple[list[tuple], list[int], str]:
     ]
     integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
     seqs = tl.event_seqs(db)
+    stored = db["articles"].count
     db.conn.close()
-    return rows, seqs, integrity
+    return rows, seqs, integrity, stored
 
 
 @pytest.mark.soak
 def test_kill_9_at_random_points_loses_and_duplicates_no_event(tmp_path: Path) -> None:
-    reference = tmp_path / "reference.db"
-    assert _run(reference, pause_ms=0, seed=0, kill_after=None)
-    expected, expected_seqs, _ = _events(reference)
-    assert len(expected) >= 10 and expected_seqs == list(range(1, len(expected) + 1))
+    driver = Driver()
+    try:
+        reference = tmp_path / "reference.db"
+        assert driver.run(reference, pause_ms=0, seed=0) == "exit 0"
+        expected, expected_seqs, _, total = _events(reference)
+        assert len(expected) >= 10 and expected_seqs == list(range(1, len(expected) + 1))
 
-    rng = random.Random(2024)
-    deadline = time.monotonic() + 300
-    kills = 0
-    for trial in range(10):
-        path = tmp_path / f"crash{trial}.db"
-        for _ in range(6):
-            _run(path, pause_ms=6, seed=rng.randrange(10**6), kill_after=rng.uniform(0, 0.35))
-            kills += 1
-        assert _run(path, pause_ms=0, seed=trial, kill_after=None)
-        got, seqs, integrity = _events(path)
-        assert integrity == "ok"
-        assert got == expected, f"trial {trial}"  # same events, same order
-        assert seqs == list(range(1, len(got) + 1))  # no gap, no duplicate
-        assert len({row[0] for row in got}) == len(got)
-        assert time.monotonic() < deadline, f"soak took too long after {kills} kills"
-    assert kills >= 50
+        started = time.monotonic()
+        assert driver.run(tmp_path / "timing.db", pause_ms=4, seed=1) == "exit 0"
+        full_run = time.monotonic() - started  # kill within a quarter of it: most runs crash
+
+        rng = random.Random(2024)
+        deadline = time.monotonic() + 240
+        kills = mid_sequence = 0
+        for trial in range(12):
+            path = tmp_path / f"crash{trial}.db"
+            for _ in range(6):
+                outcome = driver.run(
+                    path,
+                    pause_ms=4,
+                    seed=rng.randrange(10**6),
+                    kill_after=rng.uniform(0, full_run / 4),
+                )
+                kills += outcome == "killed"
+                mid_sequence += outcome == "killed" and 0 < _events(path)[3] < total
+            assert driver.run(path, pause_ms=0, seed=trial) == "exit 0"
+            got, seqs, integrity, stored = _events(path)
+            assert integrity == "ok" and stored == total
+            assert got == expected, f"trial {trial}"  # same events, same order
+            assert seqs == list(range(1, len(got) + 1))  # no gap, no duplicate
+            assert time.monotonic() < deadline, f"soak took too long after {kills} kills"
+    finally:
+        driver.close()
+    print(f"{kills} kills, {mid_sequence} in the middle of the sequence")
+    assert kills >= 50 and mid_sequence >= 25
 
 
 if __name__ == "__main__":
-    drive(sys.argv[1], float(sys.argv[2]), int(sys.argv[3]))
+    serve()

@@ -129,7 +129,10 @@ def test_a_row_is_dead_after_max_attempts_and_the_queue_moves_on(db, hook) -> No
         now += timedelta(hours=1)
     assert summary.dead == 1
     rows = notify_cli.outbox.outbox_rows(db)
-    assert [(r["event_key"], r["status"]) for r in rows] == [(keys[0], "dead"), (keys[1], "pending")]
+    assert [(r["event_key"], r["status"]) for r in rows] == [
+        (keys[0], "dead"),
+        (keys[1], "pending"),
+    ]
 
     hook.set_down(False)
     deliver_pending(db, channels, now=now, max_attempts=3, base_delay=1)
@@ -240,8 +243,9 @@ def test_no_secret_reaches_the_database_logs_or_output(
 
     captured = capsys.readouterr()
     stored = b"".join(p.read_bytes() for p in tmp_path.glob("veille.db*"))
-    dump = "\n".join(sqlite3.connect(tmp_path / "veille.db").iterdump())
-    assert "mmost-" in dump and "Service Unavailable" in dump or "503" in dump
+    with contextlib.closing(sqlite3.connect(tmp_path / "veille.db")) as raw:
+        dump = "\n".join(raw.iterdump())
+    assert "mmost-" in dump and ("Service Unavailable" in dump or "503" in dump)
     for secret in secrets:
         assert secret.encode() not in stored
         assert secret not in dump

@@ -113,6 +113,8 @@ class Lexicon:
     retail_nouns: list[str]
     retail_noun_re: re.Pattern[str]
     cues: dict[str, dict[str, list[tuple[tuple[str, ...], str, bool]]]] = field(default_factory=dict)
+    cue_stems: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    anchors: tuple[str, ...] = ()
 
 
 _ELISION = {"s'": "se", "d'": "de", "l'": "le", "n'": "ne", "qu'": "que", "j'": "je", "c'": "ce"}
@@ -141,6 +143,39 @@ def _compile_cues(watchlist: Watchlist) -> dict[str, dict[str, list[tuple[tuple[
             bucket.sort(key=lambda item: -len(item[0]))
         out[lang] = index
     return out
+
+
+_STOP = {"le", "la", "de", "se", "un", "une", "du", "des", "en", "a", "the", "to", "of", "on", "out"}
+
+
+def _cue_stems(watchlist: Watchlist) -> dict[str, re.Pattern[str]]:
+    """Per language, one regex of 4-letter word starts that any inflection of a cue shares, so a
+    sentence with none of them is not worth parsing."""
+    out: dict[str, re.Pattern[str]] = {}
+    for lang, cues in watchlist.cues.items():
+        stems: set[str] = set()
+        for table in (cues, cues.negated):
+            for items in table.model_dump().values():
+                if not isinstance(items, list):
+                    continue
+                for cue in items:
+                    for word in cue_lemmas(cue):
+                        if word not in _STOP and len(word) >= 3:
+                            stems.add(word[:4])
+        out[lang] = re.compile(r"(?<![\w])(?:" + trie_pattern(sorted(stems)) + ")")
+    return out
+
+
+def _anchors(phrases: list[str]) -> tuple[str, ...]:
+    """For each actor form, a piece of it that any lowercased spelling must contain: its
+    longest ASCII run of 4+ letters. Finding none of them in an article is a cheap "no"."""
+    out: set[str] = set()
+    for phrase in phrases:
+        runs = re.findall(r"[a-z0-9]{4,}", normalize_text(phrase).lower())
+        if not runs:
+            return ()  # a form without a safe anchor: no shortcut for this watchlist
+        out.add(max(runs, key=len))
+    return tuple(sorted(out))
 
 
 def compile_lexicon(watchlist: Watchlist) -> Lexicon:
@@ -175,6 +210,8 @@ def compile_lexicon(watchlist: Watchlist) -> Lexicon:
         retail_nouns=nouns,
         retail_noun_re=bounded(nouns),
         cues=_compile_cues(watchlist),
+        cue_stems=_cue_stems(watchlist),
+        anchors=_anchors(actor_forms),
     )
 
 

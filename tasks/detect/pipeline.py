@@ -13,7 +13,7 @@ from __future__ import annotations
 from .cues import cue_reported, find_cues, reported_markers
 from .lexicon import Lexicon, fold, normalize_text
 from .model import Detection, Mention
-from .prefilter import is_candidate
+from .prefilter import is_candidate, quick_no
 from .reader import Article, actor_presence, english_sentence, guess_language, parse_french, prepare
 from .relations import assign, merge
 from .sentences import sentence_text
@@ -23,7 +23,10 @@ _DEEP_LANGS = ("fr", "en")
 
 def read_article(lex: Lexicon, title: str | None, text: str, lang: str | None) -> Detection:
     """The full detection of one article (the caller has a compiled lexicon)."""
-    full = normalize_text(((title or "").strip() + "\n\n" + (text or "")).strip())
+    raw = ((title or "").strip() + "\n\n" + (text or "")).strip()
+    if quick_no(lex, raw):
+        return Detection(False, [])
+    full = normalize_text(raw)
     folded = fold(full)
     if not is_candidate(lex, folded):
         return Detection(False, [])
@@ -42,6 +45,9 @@ def _read_relations(lex: Lexicon, article: Article) -> list[Mention]:
         ents = [e for e in article.ents if sentence.start <= e.start and e.end <= sentence.end]
         if not any(e.kind == "retailer" for e in ents):
             continue
+        stems = lex.cue_stems.get(article.lang)
+        if stems is not None and not stems.search(article.folded, sentence.start, sentence.end):
+            continue  # no word that any cue could be an inflection of: nothing to parse
         presence = actor_presence(lex, article, sentence.index)
         if presence:
             picked.append(sentence)

@@ -37,7 +37,8 @@ def get_nlp() -> Any:
     if _NLP is None:
         import spacy
 
-        _NLP = spacy.load("fr_core_news_sm", exclude=["ner", "senter"])
+        # NER: the watchlist finds the names; attribute_ruler changes no lemma we read.
+        _NLP = spacy.load("fr_core_news_sm", exclude=["ner", "senter", "attribute_ruler"])
     return _NLP
 
 

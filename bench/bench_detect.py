@@ -1,0 +1,122 @@
+"""Detector speed: prefilter articles/s on non-candidates, deep reading ms per 800-word candidate.
+
+Run: ``.venv/bin/python bench/bench_detect.py``. Articles are generated here (own words, fixed
+seed); figures are printed with a reference measured in the same run on the same machine (a
+bare ``str.lower()`` pass, one ``re`` search for a single word), so they compare across machines.
+Goals (issue 4): prefilter >= 1,000 articles/s on one core; deep reading <= 60 ms per candidate.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tasks.detect import detect_article, load_default_watchlist, prefilter  # noqa: E402
+from tasks.detect.lexicon import fold, lexicon_for, normalize_text  # noqa: E402
+from tasks.detect.prefilter import is_candidate  # noqa: E402
+from tasks.detect.reader import get_nlp  # noqa: E402
+
+WORDS = (
+    "le la les un une des du de et en à pour sur avec dans par qui que ne pas plus "
+    "distributeur enseigne magasin supermarché hypermarché prix marge client clients rayon "
+    "frais produits livraison drive commande Bourse action résultats trimestre chiffre "
+    "affaires croissance baisse hausse marché secteur concurrence groupe direction salariés "
+    "Carrefour Leclerc Intermarché Auchan Lidl Aldi Casino Monoprix Franprix Système U "
+    "Tesco Walmart Kroger Costco Picard Biocoop Cora Match métro leader casino "
+    "annonce prévoit ouvre ferme rachète négocie signe lance teste propose réduit augmente"
+).split()
+
+CANDIDATE_SENTENCES = [
+    "Le géant américain du commerce en ligne Amazon poursuit son offensive dans l'alimentaire.",
+    "Selon plusieurs sources, Amazon aurait approché l'enseigne Franprix au printemps dernier.",
+    "La direction de Franprix n'a pas donné suite à cette démarche, a indiqué un porte-parole.",
+    "Carrefour a démenti avoir engagé des discussions avec la firme de Jeff Bezos.",
+    "De son côté, Monoprix vend déjà une partie de ses produits frais sur la plateforme Prime Now.",
+    "Le distributeur alsacien Match a signé un accord logistique avec Amazon la semaine passée.",
+    "Les analystes jugent qu'Amazon pourrait racheter un acteur de taille moyenne en Europe.",
+    "En 2017, le groupe de Seattle avait racheté la chaîne de supermarchés Whole Foods Market.",
+    "Intermarché, qui compte plus de mille huit cents points de vente, reste prudent.",
+    "Les prix des produits de grande consommation ont encore progressé ce trimestre.",
+    "Les syndicats s'inquiètent des conséquences pour l'emploi dans les magasins de proximité.",
+    "Auchan, de son côté, mise sur le drive piéton et la livraison à domicile dans les villes.",
+]
+
+
+def make_non_candidates(n: int, words: int, rng: random.Random) -> list[str]:
+    """Retail news without the actor: the prefilter's common case."""
+    out = []
+    for _ in range(n):
+        body = " ".join(rng.choice(WORDS) for _ in range(words))
+        out.append(". ".join(body[i : i + 160] for i in range(0, len(body), 160)) + ".")
+    return out
+
+
+def make_candidate(words: int, rng: random.Random) -> str:
+    """A story about the actor and grocery retail, about ``words`` words long."""
+    sentences: list[str] = []
+    while sum(len(s.split()) for s in sentences) < words:
+        paragraph = rng.sample(CANDIDATE_SENTENCES, 4)
+        sentences.append(" ".join(paragraph))
+    return "\n\n".join(sentences)
+
+
+def best_of(runs: int, fn) -> float:  # type: ignore[no-untyped-def]
+    """The fastest of a few runs, in seconds (the least disturbed by other processes)."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    rng = random.Random(4)
+    watchlist = load_default_watchlist()
+    lex = lexicon_for(watchlist)
+    articles = make_non_candidates(2000, 700, rng)
+    assert not any(prefilter(a, watchlist) for a in articles[:50])
+    word = re.compile(r"\bamazon\b")
+
+    t_lower = best_of(3, lambda: [a.lower() for a in articles])
+    t_word = best_of(3, lambda: [word.search(a.lower()) for a in articles])
+    t_pre = best_of(3, lambda: [is_candidate(lex, fold(normalize_text(a))) for a in articles])
+    rate = len(articles) / t_pre
+    print(f"prefilter: {rate:,.0f} non-candidate articles/s (700 words each, one core)")
+    print(f"  = {t_pre / t_lower:.1f}x a bare str.lower() pass, {t_pre / t_word:.1f}x one-word re search")
+
+    start = time.perf_counter()
+    get_nlp()
+    load = time.perf_counter() - start
+    print(f"model load (once per process): {load:.2f} s")
+
+    candidate = make_candidate(800, rng)
+    n_words = len(candidate.split())
+    detect_article("Amazon et la distribution", candidate, "fr")  # warm-up
+    runs = []
+    for _ in range(15):
+        start = time.perf_counter()
+        detection = detect_article("Amazon et la distribution", candidate, "fr")
+        runs.append((time.perf_counter() - start) * 1000)
+    nlp = get_nlp()
+    start = time.perf_counter()
+    nlp(candidate)
+    full_parse = (time.perf_counter() - start) * 1000
+    print(
+        f"deep reading: {statistics.median(runs):.1f} ms median, {min(runs):.1f} ms best "
+        f"per {n_words}-word candidate ({len(detection.mentions)} mentions)"
+    )
+    print(f"  = {statistics.median(runs) / full_parse:.2f}x one full spaCy parse of the article")
+    goal_pre = "ok" if rate >= 1000 else "MISSED"
+    goal_deep = "ok" if statistics.median(runs) <= 60 else "MISSED"
+    print(f"goals: prefilter >= 1000/s {goal_pre}; deep <= 60 ms {goal_deep}")
+
+
+if __name__ == "__main__":
+    main()
