@@ -197,3 +197,17 @@ def settings_reference() -> str:
     walk(Settings, "settings")
     walk(FeedConfig, "feeds[]")
     return "\n".join(rows)
+
+
+def database_path(config: str | Path | None = None, db: str | Path | None = None) -> Path:
+    """The database a command works on: ``--db``, else ``$VEILLE_DB``, else [settings].database."""
+    if db is not None:
+        return Path(db)
+    if os.environ.get("VEILLE_DB"):
+        return Path(os.environ["VEILLE_DB"])
+    try:
+        return load_config(config).settings.database
+    except ConfigError:
+        if config is not None:
+            raise
+        return Settings().database

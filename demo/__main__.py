@@ -242,8 +242,8 @@ class Demo:
         finally:
             db.close()
         # The same table as `veille status`, its sentences cut to fit a terminal.
-        rows = [replace(r, sentence=_shorten(r.sentence, 70)) for r in rows]
-        Console(highlight=False, width=max(120, shutil.get_terminal_size().columns)).print(
+        rows = [replace(r, sentence=_shorten(r.sentence, 90)) for r in rows]
+        Console(highlight=False, width=max(140, shutil.get_terminal_size().columns)).print(
             board_table(rows)
         )
 

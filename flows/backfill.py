@@ -42,6 +42,7 @@ class BackfillSummary:
     events: list[dict[str, Any]] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     deliveries: int = 0
+    delivery: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -156,6 +157,12 @@ def run_backfill(
                         progress(entry.get("url") or entry["key"], i, len(entries))
                     _backfill_one(fetcher, processor, entry, summary)
                 summary.events = event_rows_since(db, before)
+            if summary.deliveries and alerts and not dry_run:
+                from dataclasses import asdict
+
+                from .deliver import deliver_configured
+
+                summary.delivery = asdict(deliver_configured(db, config))
         finally:
             if own:
                 fetcher.close()

@@ -81,11 +81,9 @@ def quiet_prefect_shutdown() -> None:
 
 def resolve_db(config_path: str | None, db: Path | None) -> Path:
     """The database path: --db, else $VEILLE_DB / [settings].database."""
-    if db is not None:
-        return db
-    from config.settings import load_config
+    from config.settings import database_path
 
-    return load_config(config_path).settings.database
+    return database_path(config_path, db)
 
 
 @app.command("poll")
@@ -106,25 +104,30 @@ def poll_command(
     load_config(config)  # a bad config is one line here, before Prefect starts
     quiet_prefect_shutdown()
     summary = poll(
-        config_path=config, force=all_feeds, alerts=not no_alerts, database=str(db) if db else None
+        config_path=config,
+        force=all_feeds,
+        alerts=not no_alerts,
+        deliver=not no_deliver,
+        database=str(db) if db else None,
     )
-    delivered = None
-    if not no_alerts and not no_deliver and summary.get("alerts_queued"):
-        delivered = _deliver(config, db)
+    delivered = summary.get("delivery")
     if json_out:
-        out.print_json(json.dumps({**summary, "delivery": delivered}))
+        out.print_json(json.dumps(summary))
         return
     for line in summary["failures"]:
         say(f"✗ {line}", error=True)
     say(format_summary(summary))
     if delivered:
-        say(f"alerts: {delivered}")
+        say(format_delivery(delivered))
 
 
-def _deliver(config: str | None, db: Path | None) -> dict[str, Any]:
-    from .deliver import deliver
-
-    return deliver(config_path=config, database=str(db) if db else None)
+def format_delivery(d: dict[str, Any]) -> str:
+    """The delivery run in one line."""
+    line = (
+        f"alerts: {d['sent']} sent ({d['messages']} messages, {d['digests']} digests), "
+        f"{d['failed']} failed (retried later), {d['dead']} dead"
+    )
+    return line
 
 
 def format_summary(s: dict[str, Any]) -> str:
@@ -326,11 +329,9 @@ def backfill_command(
             database=str(db) if db else None,
             progress=progress,
         )
-    delivered = None
-    if summary.deliveries and not dry_run:
-        delivered = _deliver(config, db)
+    delivered = summary.delivery
     if json_out:
-        out.print_json(json.dumps({**summary.as_dict(), "delivery": delivered}, default=str))
+        out.print_json(json.dumps(summary.as_dict(), default=str))
         return
     for line in summary.failures:
         say(f"✗ {line}", error=True)
@@ -346,7 +347,7 @@ def backfill_command(
             f"{e.get('old_status') or '∅'} → {e.get('new_status', '')}"
         )
     if delivered:
-        say(f"alerts: {delivered}")
+        say(format_delivery(delivered))
 
 
 @app.command("report")
@@ -390,7 +391,7 @@ def _dt(value: str) -> Any:
 @app.command("browse")
 @handle_errors
 def browse_command(config: str | None = ConfigOpt, db: Path | None = DbOpt) -> None:
-    """Open the database in Datasette (pip install 'veille[browse]')."""
+    """Open the database in Datasette (install the optional 'browse' extra first)."""
     import shutil
     import subprocess
 
@@ -399,6 +400,18 @@ def browse_command(config: str | None = ConfigOpt, db: Path | None = DbOpt) -> N
     if not Path(exe).exists():
         raise ConfigError("datasette is not installed: pip install -e '.[browse]'")
     raise typer.Exit(subprocess.call([exe, str(path)]))
+
+
+def _register() -> None:
+    """The commands whose bodies live beside their work (alerts, storyline, detection)."""
+    from .notify_cli import deliver_command, outbox_command, test_notify_command
+
+    app.command("deliver")(handle_errors(deliver_command))
+    app.command("outbox")(handle_errors(outbox_command))
+    app.command("test-notify")(handle_errors(test_notify_command))
+
+
+_register()
 
 
 def main() -> None:

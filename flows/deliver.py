@@ -41,6 +41,7 @@ import sqlite_utils
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from config.settings import Config, load_config
 from storage import outbox
 from storage.db import open_db
 from tasks.errors import VeilleError
@@ -247,33 +248,47 @@ def send_channel_task(
     return send_queue(channel, queue, recorder, timeout)
 
 
+def deliver_configured(
+    db: sqlite_utils.Database,
+    config: Config,
+    *,
+    throttle: bool = True,
+    timeout: float | None = None,
+    run_queue: Callable[..., DeliverySummary] = send_queue,
+) -> DeliverySummary:
+    """Deliver with the channels and retry policy of the configuration ([settings.notify])."""
+    notify = config.settings.notify
+    channels = load_channels(config_path=notify.config_file, throttle=throttle)
+    if not channels:
+        log.warning("no notification channel configured (VEILLE_NOTIFY, VEILLE_NOTIFY_CONFIG)")
+    return deliver_pending(
+        db,
+        channels,
+        max_attempts=notify.max_attempts,
+        base_delay=notify.base_delay,
+        digest_threshold=notify.digest_threshold,
+        timeout=timeout or notify.timeout,
+        run_queue=run_queue,
+    )
+
+
 @flow(name="deliver")
 def deliver_flow(
-    db_path: str = "veille.db",
-    max_attempts: int = 8,
-    base_delay: float = 60.0,
-    digest_threshold: int = 10,
-    timeout: float = DEFAULT_TIMEOUT,
+    config_path: str | None = None,
+    db_path: str | None = None,
+    timeout: float | None = None,
     throttle: bool = True,
 ) -> dict[str, Any]:
-    """Send what the outbox holds to the channels configured in the environment.
+    """Send what the outbox holds to the configured channels; retry policy from [settings.notify].
 
     ``throttle=False`` turns apprise's per-channel pacing off (email waits 5.5 s between two
     messages otherwise): for tests and local receivers.
     """
-    channels = load_channels(throttle=throttle)
-    if not channels:
-        log.warning("no notification channel configured (VEILLE_NOTIFY, VEILLE_NOTIFY_CONFIG)")
-    db = open_db(Path(db_path))
+    config = load_config(config_path)
+    db = open_db(Path(db_path) if db_path else config.settings.database)
     try:
-        summary = deliver_pending(
-            db,
-            channels,
-            max_attempts=max_attempts,
-            base_delay=base_delay,
-            digest_threshold=digest_threshold,
-            timeout=timeout,
-            run_queue=send_channel_task,
+        summary = deliver_configured(
+            db, config, throttle=throttle, timeout=timeout, run_queue=send_channel_task
         )
     finally:
         db.close()

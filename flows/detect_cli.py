@@ -69,7 +69,9 @@ def detect_lines(
 
 
 def detect_command(
-    file: Annotated[str, typer.Argument(help="JSONL articles (id, title, text, lang…); - for stdin")] = "-",
+    file: Annotated[
+        str, typer.Argument(help="JSONL articles (id, title, text, lang…); - for stdin")
+    ] = "-",
     explain: Annotated[
         bool, typer.Option("--explain", help="Add the cue and the rule behind each mention.")
     ] = False,

@@ -24,7 +24,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows.deliver import deliver_pending
+from config.settings import database_path, load_config
+from flows.deliver import deliver_configured
 from storage import outbox
 from storage.db import open_db
 from tasks.errors import ConfigError, VeilleError
@@ -42,18 +43,21 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=1)
 
 
-def _check_db(db: Path) -> None:
+def _check_db(db: Path | None, config: str | None = None) -> Path:
+    db = database_path(config, db)
     if not db.exists():
         raise _fail(f"{db}: no such database (run `veille poll` first, or pass --db)")
+    return db
 
 
 def outbox_command(
-    db: Path = typer.Option(Path("veille.db"), "--db", help="The SQLite database."),
+    db: Path | None = typer.Option(None, "--db", help="The SQLite database (default: settings)."),
+    config: str | None = typer.Option(None, "--config", "-c", help="feeds.toml"),
     json_out: bool = typer.Option(False, "--json", help="Print rows as JSON."),
     all_rows: bool = typer.Option(False, "--all", help="Include deliveries already sent."),
 ) -> None:
     """Show the deliveries not yet sent: status, attempts, last error, next attempt (dead first)."""
-    _check_db(db)
+    db = _check_db(db, config)
     try:
         database = open_db(db)
         rows = outbox.outbox_rows(database, include_sent=all_rows)
@@ -93,18 +97,19 @@ def outbox_command(
 
 
 def deliver_command(
-    db: Path = typer.Option(Path("veille.db"), "--db", help="The SQLite database."),
+    db: Path | None = typer.Option(None, "--db", help="The SQLite database (default: settings)."),
+    config: str | None = typer.Option(None, "--config", "-c", help="feeds.toml"),
     json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
     timeout: float = typer.Option(DEFAULT_TIMEOUT, "--timeout", help="Seconds per channel."),
 ) -> None:
     """Send what the outbox holds now: pending alerts whose retry time has come."""
-    _check_db(db)
+    db = _check_db(db, config)
     try:
-        channels = load_channels()
+        cfg = load_config(config)
+        channels = load_channels(config_path=cfg.settings.notify.config_file)
         if not channels:
             raise ConfigError(NO_CHANNEL)
-        database = open_db(db)
-        summary = deliver_pending(database, channels, timeout=timeout)
+        summary = deliver_configured(open_db(db), cfg, timeout=timeout)
     except VeilleError as exc:
         raise _fail(str(exc)) from exc
     if json_out:

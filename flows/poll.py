@@ -85,6 +85,7 @@ class PollSummary:
     articles_failed: int = 0
     events: int = 0
     alerts_queued: int = 0
+    delivery: dict[str, Any] | None = None
     failures_by_kind: dict[str, int] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -215,11 +216,12 @@ def poll(
     config_path: str | None = None,
     force: bool = False,
     alerts: bool = True,
+    deliver: bool = True,
     database: str | None = None,
 ) -> dict[str, Any]:
-    """Poll every due feed once, store what is new, and queue the alerts it causes."""
+    """Poll every due feed once, store what is new, and send the alerts it causes."""
     config = load_config(config_path)
-    summary = run_poll(config, force=force, alerts=alerts, database=database)
+    summary = run_poll(config, force=force, alerts=alerts, deliver=deliver, database=database)
     return summary.as_dict()
 
 
@@ -247,6 +249,7 @@ def run_poll(
     *,
     force: bool = False,
     alerts: bool = True,
+    deliver: bool = True,
     database: str | Path | None = None,
     fetcher: Fetcher | None = None,
     mapper: Mapper = prefect_map,
@@ -368,6 +371,15 @@ def run_poll(
                 summary.alerts_queued += result.deliveries
         processor.finish()
         summary.failures_by_kind = dict(kinds)
+        if alerts and deliver and processor.channels:
+            # Right after storing: an alert's latency is this poll, not the next deliver run.
+            from dataclasses import asdict
+
+            from .deliver import deliver_configured, send_channel_task
+
+            run_queue = send_channel_task if mapper is prefect_map else None
+            kwargs = {"run_queue": run_queue} if run_queue else {}
+            summary.delivery = asdict(deliver_configured(db, config, **kwargs))
     finally:
         if own_fetcher:
             fetcher.close()

@@ -144,8 +144,8 @@ def _timeline_table(slug: str, mentions: list[MentionRecord], events: list[Event
     return table
 
 
-def _default_detect() -> Callable[[str, str, str | None], Any]:
-    """Today's detector with the configured watchlist."""
+def _default_detect() -> tuple[Callable[[str, str, str | None], Any], Callable[[str], str]]:
+    """Today's detector with the configured watchlist, and the watchlist's display names."""
     from config.watchlist import load_watchlist
     from tasks.detect import detect_article
 
@@ -154,7 +154,7 @@ def _default_detect() -> Callable[[str, str, str | None], Any]:
     def detect(title: str, text: str, lang: str | None) -> Any:
         return detect_article(title, text, lang, watchlist=watchlist)
 
-    return detect
+    return detect, watchlist.retailer_name
 
 
 def reprocess_command(
@@ -166,7 +166,11 @@ def reprocess_command(
     from tasks.storyline import rebuild_timeline
 
     try:
-        appeared, disappeared = rebuild_timeline(_open(db), _default_detect(), dry_run=dry_run)
+        database = _open(db)
+        detect, names = _default_detect()
+        appeared, disappeared = rebuild_timeline(
+            database, detect, dry_run=dry_run, retailer_name=names
+        )
     except VeilleError as exc:
         raise _fail(exc) from exc
     if json_out:

@@ -205,7 +205,7 @@ def test_kill_9_at_random_points_loses_and_duplicates_no_event(tmp_path: Path) -
         rng = random.Random(2024)
         deadline = time.monotonic() + 240
         kills = mid_sequence = 0
-        for trial in range(12):
+        for trial in range(20):
             path = tmp_path / f"crash{trial}.db"
             for _ in range(6):
                 outcome = driver.run(

@@ -253,23 +253,8 @@ def test_no_secret_reaches_the_database_logs_or_output(
         assert secret not in captured.out + captured.err
 
 
-@pytest.fixture(scope="session")
-def prefect_session(request: pytest.FixtureRequest) -> Iterator[None]:
-    """The project's session harness when conftest has one, else our own."""
-    try:
-        request.getfixturevalue("prefect_harness")
-    except pytest.FixtureLookupError:
-        from prefect.testing.utilities import prefect_test_harness
-
-        with prefect_test_harness():
-            yield
-        return
-    yield
-
-
-@pytest.mark.slow  # the harness starts a Prefect server (~20 s here); ~2 s once one is running
 def test_the_deliver_flow_runs_one_task_per_channel(
-    prefect_session, tmp_path, hook, smtp, monkeypatch
+    prefect_harness, tmp_path, hook, smtp, monkeypatch
 ) -> None:
     import prefect.settings
     from prefect.client.orchestration import get_client

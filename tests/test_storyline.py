@@ -357,7 +357,7 @@ def cli(tmp_path, monkeypatch):
     for a in STORYLINE:
         record(db, a)
     db.conn.close()
-    monkeypatch.setattr(timeline_cli, "_default_detect", lambda: detector())
+    monkeypatch.setattr(timeline_cli, "_default_detect", lambda: (detector(), str.title))
     app = typer.Typer()
     app.command("status")(timeline_cli.status_command)
     app.command("timeline")(timeline_cli.timeline_command)

@@ -90,12 +90,15 @@ def english_tokens(sentence: str, irregular: dict[str, str]) -> list[tuple[Tok, 
     return out
 
 
-def _window(toks: list[Tok], first: int, size: int, consumed: set[int]) -> list[int]:
-    """Indices of up to ``size`` tokens before ``first``, stopping at a clause break."""
+def _window(
+    toks: list[Tok], first: int, size: int, consumed: set[int], stop: set[int] | None = None
+) -> list[int]:
+    """Indices of up to ``size`` tokens before ``first``, stopping at a clause break or at
+    another cue (which owns the negation before it: "n'a pas donné suite à cette démarche")."""
     out: list[int] = []
     i = first - 1
     while i >= 0 and len(out) < size:
-        if toks[i].low in _CLAUSE_BREAK:
+        if toks[i].low in _CLAUSE_BREAK or (stop and i in stop):
             break
         if i not in consumed:
             out.append(i)
@@ -110,9 +113,21 @@ class _Words:
     purpose: set[str]
     intention: set[str]
     stake: set[str]
+    reporting: set[str]
+
+
+_WORDS_CACHE: dict[tuple[int, str], _Words] = {}
+_PHRASES_CACHE: dict[tuple[str, ...], dict[str, list[list[str]]]] = {}
 
 
 def _words(lex: Lexicon, lang: str) -> _Words:
+    key = (id(lex), lang)
+    if key not in _WORDS_CACHE:
+        _WORDS_CACHE[key] = _build_words(lex, lang)
+    return _WORDS_CACHE[key]
+
+
+def _build_words(lex: Lexicon, lang: str) -> _Words:
     markers = lex.watchlist.markers.get(lang)
     goal = lex.watchlist.cues[lang].goal
     negations = {fold_phrase(w).rstrip("'") for w in (markers.negation if markers else [])}
@@ -123,6 +138,7 @@ def _words(lex: Lexicon, lang: str) -> _Words:
         {w for p in goal.purpose for w in fold_phrase(p).split()[-1:]},
         {fold_phrase(w) for w in goal.markers},
         {fold_phrase(w) for w in goal.stake},
+        {fold_phrase(v) for v in (markers.reporting_verbs if markers else [])},
     )
 
 
@@ -138,7 +154,7 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
         if tok.ent >= 0 or i in taken:
             continue
         best: tuple[list[int], list[tuple[tuple[str, ...], str, bool]]] | None = None
-        for key in {tok.lemma, tok.low}:
+        for key in _keys(toks, i):
             for lemmas, status, needs_neg in index.get(key, []):
                 span = _match_rest(toks, i, lemmas, taken)
                 if span is None:
@@ -153,11 +169,28 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
     # Only negation words inside a cue ("pas question", "dire non") are hidden from the
     # negation check of the other cues; a cue's ordinary words stay visible as context.
     hidden = {k for f in found for k in f[1] if toks[k].low.rstrip("'") in words.negations}
-    cues = [c for f in found if (c := _resolve(toks, f[1], f[2], hidden, words)) is not None]
+    spans = [set(f[1]) for f in found]
+    cues = [
+        c
+        for f, own in zip(found, spans, strict=True)
+        if (c := _resolve(toks, f[1], f[2], hidden, words, set().union(*spans) - own)) is not None
+    ]
     talks = [c for c in cues if c.status in ("approached", "in_talks")]
+    rumours = [c for c in cues if c.base == "rumored" and not c.negated]
     for cue in cues:
-        if cue.status in DEALS and any(abs(t.first - cue.first) <= 3 for t in talks):
-            cue.goal = cue.goal or "purpose"
+        if cue.status in DEALS and any(0 < cue.first - t.first <= 6 or abs(t.first - cue.first) <= 2 for t in talks):
+            cue.goal = cue.goal or "purpose"  # the deal is what the approach or the talks are about
+        if cue.base in DEALS and any(0 < cue.first - r.first <= 10 for r in rumours):
+            cue.goal = "intention"  # "une rumeur prête à Amazon l'envie de racheter X"
+    refusals = [c for c in cues if c.base in ("declined", "denied")]
+    cues = [
+        c
+        for c in cues
+        if not (
+            c.status in ("approached", "in_talks", "rumored")
+            and any(0 < c.first - r.last <= 4 for r in refusals)
+        )
+    ]  # "dément toute discussion", "refused any talks": the talks are what is refused
     courtship = any(c.status not in DEALS for c in cues if not c.goal)
     kept: list[Cue] = []
     for cue in cues:
@@ -167,6 +200,20 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
             cue.status, cue.rule = "rumored", "intention"
         kept.append(cue)
     return kept
+
+
+_AUX = {"a", "ont", "avait", "avaient", "aurait", "auraient", "est", "sont", "ete", "etait", "serait", "avoir", "etre"}
+
+
+def _keys(toks: list[Tok], i: int) -> set[str]:
+    """Lemma and surface form; for unaccented text ("a approche") the first-group infinitive
+    of a participle that follows an auxiliary."""
+    tok = toks[i]
+    keys = {tok.lemma, tok.low}
+    low = tok.low
+    if low.endswith(("e", "es", "ee", "ees")) and any(t.low in _AUX for t in toks[max(0, i - 3) : i]):
+        keys.add(low.rstrip("s").removesuffix("ee").removesuffix("e") + "er")
+    return keys
 
 
 def _match_rest(toks: list[Tok], i: int, lemmas: tuple[str, ...], taken: set[int]) -> list[int] | None:
@@ -189,9 +236,10 @@ def _resolve(
     options: list[tuple[tuple[str, ...], str, bool]],
     consumed: set[int],
     words: _Words,
+    others: set[int] | None = None,
 ) -> Cue | None:
     first, head = span[0], span[-1]
-    window = _window(toks, first, 6, consumed)
+    window = _window(toks, first, 6, consumed, others or set())
     negated = any(toks[k].low.rstrip("'") in words.negations or toks[k].lemma in words.negations for k in window)
     if not negated and toks[head].head >= 0:
         negated = any(
@@ -246,18 +294,19 @@ def _determiner_next(toks: list[Tok], k: int) -> bool:
 
 
 def reported_markers(lex: Lexicon, lang: str, toks: list[Tok]) -> tuple[bool, list[int]]:
-    """Reported speech in a sentence: (the press is the speaker, positions of "selon"-like
-    markers). The press as subject of a reporting verb covers the whole sentence; a marker
-    covers only its clause and the clauses under it ("un système qui, selon lui, …" does not
-    make the main clause reported)."""
+    """What makes a sentence or a clause reported: (the press is the speaker of the sentence —
+    "rapporte Le Monde", "claims report" — unless it only speaks in a relative clause;
+    positions of "selon"-like markers, which report only their own clause)."""
     markers = lex.watchlist.markers.get(lang)
     if markers is None:
         return False, []
     positions = _find_phrases(toks, markers.reported)
     press = _find_phrases(toks, markers.media)
-    verbs = {fold_phrase(v) for v in markers.reporting_verbs}
+    verbs = _words(lex, lang).reporting
     for i, tok in enumerate(toks):
         if tok.lemma not in verbs and tok.low not in verbs:
+            continue
+        if toks[_clause_head(toks, i)].dep == "acl:relcl":
             continue
         for j in press:
             if abs(j - i) <= 5 and toks[j].dep not in ("obl", "obl:arg", "iobj", "nmod"):
@@ -265,16 +314,30 @@ def reported_markers(lex: Lexicon, lang: str, toks: list[Tok]) -> tuple[bool, li
     return False, positions
 
 
+def _phrase_index(phrases: list[str]) -> dict[str, list[list[str]]]:
+    key = tuple(phrases)
+    if key not in _PHRASES_CACHE:
+        index: dict[str, list[list[str]]] = {}
+        for phrase in phrases:
+            words = [w.rstrip("'") for w in re.findall(r"\w+'?", fold_phrase(phrase))]
+            if words:
+                index.setdefault(words[0], []).append(words)
+        _PHRASES_CACHE[key] = index
+    return _PHRASES_CACHE[key]
+
+
 def _find_phrases(toks: list[Tok], phrases: list[str]) -> list[int]:
     """Start positions of lexicon phrases in the tokens (surface form or lemma)."""
+    index = _phrase_index(phrases)
     found: list[int] = []
-    for phrase in phrases:
-        words = [w.rstrip("'") for w in re.findall(r"\w+'?", fold_phrase(phrase))]
-        if not words:
-            continue
-        for i in range(len(toks) - len(words) + 1):
-            if all(words[k] in (toks[i + k].low.rstrip("'"), toks[i + k].lemma) for k in range(len(words))):
-                found.append(i)
+    for i, tok in enumerate(toks):
+        for first in {tok.low.rstrip("'"), tok.lemma}:
+            for words in index.get(first, []):
+                if i + len(words) <= len(toks) and all(
+                    words[k] in (toks[i + k].low.rstrip("'"), toks[i + k].lemma)
+                    for k in range(1, len(words))
+                ):
+                    found.append(i)
     return found
 
 
@@ -301,4 +364,10 @@ def cue_reported(toks: list[Tok], cue: Cue, markers: list[int]) -> bool:
         if toks[head].head < 0:
             break
         i = toks[head].head
-    return any(_clause_head(toks, m) in chain for m in markers)
+    for m in markers:
+        head = _clause_head(toks, m)
+        if head in chain:
+            return True
+        if toks[head].dep == "parataxis" and _clause_head(toks, toks[head].head) in chain:
+            return True  # an incise: « … », indique le quotidien
+    return False

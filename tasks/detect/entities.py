@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from config.watchlist import slugify
 
-from .lexicon import Entry, Lexicon, trie_pattern
+from .lexicon import Entry, Lexicon, fold_phrase, trie_pattern
 
 _TITLES = {"m.", "mme", "mlle", "mr", "mrs", "ms", "dr", "sir", "madame", "monsieur"}
 _STARTERS = {
@@ -60,14 +60,21 @@ def _strip_accents_keep_case(text: str, folded: str) -> str:
 
 
 def _case_ok(entry: Entry, original: str, folded_span: str) -> bool:
-    plain = _strip_accents_keep_case(original, folded_span)
+    """The capitals of the alias are there (a leading common word may be lowercase:
+    "les supermarchés Match"); an all-capitals alias needs all capitals."""
+    plain = _strip_accents_keep_case(original, folded_span).split()
     for form in entry.forms:
-        norm = form.replace("’", "'")
-        if len(norm) == len(original):
-            if plain == _strip_accents_keep_case(norm, norm.lower()):
-                return True
-            if original == norm:
-                return True
+        words = _strip_accents_keep_case(form, fold_phrase(form)).split()
+        if len(words) != len(plain):
+            continue
+        ok = True
+        for k, (want, got) in enumerate(zip(words, plain, strict=True)):
+            if want.isupper() and len(want) > 1 and not got.isupper():
+                ok = False
+            elif want[:1].isupper() and not got[:1].isupper() and not (k == 0 and len(words) > 1):
+                ok = False
+        if ok:
+            return True
     return False
 
 
@@ -158,8 +165,6 @@ _FOLD_CACHE: dict[tuple[str, ...], list[str]] = {}
 def _fold_list(words: list[str]) -> list[str]:
     key = tuple(words)
     if key not in _FOLD_CACHE:
-        from .lexicon import fold_phrase
-
         _FOLD_CACHE[key] = [fold_phrase(w) for w in words]
     return _FOLD_CACHE[key]
 

@@ -31,9 +31,19 @@ _TRANSLATE = {
 _RUNS = re.compile(r"(?<=\S) {2,}(?=\S)")
 
 
+_ODD = re.compile("[" + "".join(chr(k) for k in _TRANSLATE) + "]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _odd(match: re.Match[str]) -> str:
+    return match.group(0).translate(_TRANSLATE)
+
+
 def normalize_text(text: str) -> str:
     """The text the detector reads: NFKC (ligatures, odd spaces), one apostrophe, no ZW chars."""
-    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    text = _ODD.sub(_odd, text)
     return _RUNS.sub(" ", text)
 
 
@@ -42,10 +52,15 @@ def _fold_char(ch: str) -> str:
     if len(low) != 1:
         low = ch
     base = unicodedata.normalize("NFD", low)[0]
-    return base if base.isascii() else low
+    return base.lower() if base.isascii() else low
 
 
 _FOLD = {i: _fold_char(chr(i)) for i in range(0x80, 0x250)}
+
+
+def _fold_match(match: re.Match[str]) -> str:
+    ch = match.group(0)
+    return _FOLD.get(ord(ch)) or ch
 
 
 def fold(text: str) -> str:
@@ -53,7 +68,7 @@ def fold(text: str) -> str:
     low = text.lower()
     if len(low) != len(text):
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return low.translate(_FOLD) if not low.isascii() else low
+    return low if low.isascii() else _NON_ASCII.sub(_fold_match, low)
 
 
 def fold_phrase(text: str) -> str:
@@ -114,7 +129,6 @@ class Lexicon:
     retail_noun_re: re.Pattern[str]
     cues: dict[str, dict[str, list[tuple[tuple[str, ...], str, bool]]]] = field(default_factory=dict)
     cue_stems: dict[str, re.Pattern[str]] = field(default_factory=dict)
-    anchors: tuple[str, ...] = ()
 
 
 _ELISION = {"s'": "se", "d'": "de", "l'": "le", "n'": "ne", "qu'": "que", "j'": "je", "c'": "ce"}
@@ -166,18 +180,6 @@ def _cue_stems(watchlist: Watchlist) -> dict[str, re.Pattern[str]]:
     return out
 
 
-def _anchors(phrases: list[str]) -> tuple[str, ...]:
-    """For each actor form, a piece of it that any lowercased spelling must contain: its
-    longest ASCII run of 4+ letters. Finding none of them in an article is a cheap "no"."""
-    out: set[str] = set()
-    for phrase in phrases:
-        runs = re.findall(r"[a-z0-9]{4,}", normalize_text(phrase).lower())
-        if not runs:
-            return ()  # a form without a safe anchor: no shortcut for this watchlist
-        out.add(max(runs, key=len))
-    return tuple(sorted(out))
-
-
 def compile_lexicon(watchlist: Watchlist) -> Lexicon:
     """Build the regexes and tables of one watchlist."""
     entries: dict[str, list[Entry]] = {}
@@ -211,7 +213,6 @@ def compile_lexicon(watchlist: Watchlist) -> Lexicon:
         retail_noun_re=bounded(nouns),
         cues=_compile_cues(watchlist),
         cue_stems=_cue_stems(watchlist),
-        anchors=_anchors(actor_forms),
     )
 
 

@@ -11,9 +11,10 @@ states beyond a single passing sentence.
 from __future__ import annotations
 
 from .cues import cue_reported, find_cues, reported_markers
+from .entities import Ent
 from .lexicon import Lexicon, fold, normalize_text
 from .model import Detection, Mention
-from .prefilter import is_candidate, quick_no
+from .prefilter import is_candidate
 from .reader import Article, actor_presence, english_sentence, guess_language, parse_french, prepare
 from .relations import assign, merge
 from .sentences import sentence_text
@@ -24,8 +25,6 @@ _DEEP_LANGS = ("fr", "en")
 def read_article(lex: Lexicon, title: str | None, text: str, lang: str | None) -> Detection:
     """The full detection of one article (the caller has a compiled lexicon)."""
     raw = ((title or "").strip() + "\n\n" + (text or "")).strip()
-    if quick_no(lex, raw):
-        return Detection(False, [])
     full = normalize_text(raw)
     folded = fold(full)
     if not is_candidate(lex, folded):
@@ -40,14 +39,22 @@ def read_article(lex: Lexicon, title: str | None, text: str, lang: str | None) -
 
 def _read_relations(lex: Lexicon, article: Article) -> list[Mention]:
     picked = []
-    presences = {}
+    presences: dict[int, str] = {}
+    carried: dict[int, list[Ent]] = {}
+    previous: list[Ent] = []
+    stems = lex.cue_stems.get(article.lang)
     for sentence in article.sentences:
         ents = [e for e in article.ents if sentence.start <= e.start and e.end <= sentence.end]
-        if not any(e.kind == "retailer" for e in ents):
-            continue
-        stems = lex.cue_stems.get(article.lang)
+        retailers = [e for e in ents if e.kind == "retailer"]
+        before, previous = previous, retailers
         if stems is not None and not stems.search(article.folded, sentence.start, sentence.end):
             continue  # no word that any cue could be an inflection of: nothing to parse
+        if not retailers:
+            # a sentence that may answer for the retailers of the one before
+            prev = article.sentences[sentence.index - 1] if sentence.index else None
+            if not before or prev is None or prev.paragraph != sentence.paragraph:
+                continue
+            carried[sentence.index] = before
         presence = actor_presence(lex, article, sentence.index)
         if presence:
             picked.append(sentence)
@@ -59,20 +66,29 @@ def _read_relations(lex: Lexicon, article: Article) -> list[Mention]:
     else:
         parsed = [english_sentence(lex, article, s) for s in picked]
     found: list[Mention] = []
+    last_reported: dict[str, bool] = {}
     for sentence, toks in zip(picked, parsed, strict=True):
+        reported_now: dict[str, bool] = {}
         cues = find_cues(lex, article.lang, toks)
         if not cues:
+            last_reported = reported_now
             continue
         by_press, markers = reported_markers(lex, article.lang, toks)
         ents = [e for e in article.ents if sentence.start <= e.start and e.end <= sentence.end]
         text = sentence_text(article.text, sentence)
-        for ent, cue, rule, rep in assign(toks, ents, cues, presences[sentence.index], by_press):
+        presence = presences[sentence.index]
+        extra = carried.get(sentence.index)
+        for ent, cue, rule, rep in assign(toks, ents, cues, presence, by_press, extra):
             rep = rep or cue_reported(toks, cue, markers)
-            if ent.discovered and presences[sentence.index] != "named":
+            if "follow-up" in rule:
+                rep = rep or last_reported.get(ent.id, False)
+            if ent.discovered and presence != "named":
                 continue
             if ent.discovered:
                 lex.watchlist.remember_discovered(ent.id, ent.text)
             found.append(Mention(ent.id, cue.status, rep, text, ent.discovered, cue.text, rule))
+            reported_now[ent.id] = rep
+        last_reported = reported_now
     return merge(found)
 
 

@@ -8,8 +8,6 @@ names are not checked here (that needs the text around them); the deep reader do
 
 from __future__ import annotations
 
-import unicodedata
-
 from config.watchlist import Watchlist
 
 from .lexicon import Lexicon, fold, lexicon_for, normalize_text
@@ -22,20 +20,9 @@ def is_candidate(lex: Lexicon, folded: str) -> bool:
     return lex.context.search(folded) is not None or lex.names.search(folded) is not None
 
 
-def quick_no(lex: Lexicon, text: str) -> bool:
-    """True when ``text`` surely names no actor: none of the anchors (ASCII pieces of every actor
-    form) occurs in it. Only trusted on NFKC-normal text, where lowercasing is enough."""
-    if not lex.anchors or not unicodedata.is_normalized("NFKC", text):
-        return False
-    low = text.lower()
-    return not any(anchor in low for anchor in lex.anchors)
-
-
 def prefilter(text: str, watchlist: Watchlist | None = None) -> bool:
     """True when ``text`` is a candidate for deep reading (the public, one-call form)."""
     from . import load_default_watchlist
 
     lex = lexicon_for(watchlist or load_default_watchlist())
-    if quick_no(lex, text):
-        return False
     return is_candidate(lex, fold(normalize_text(text)))

@@ -37,8 +37,10 @@ def get_nlp() -> Any:
     if _NLP is None:
         import spacy
 
-        # NER: the watchlist finds the names; attribute_ruler changes no lemma we read.
+        # NER: the watchlist finds the names; attribute_ruler changes no lemma we read. The
+        # lemmatizer is run by hand (see _lemma) so its slow rules run once per word form.
         _NLP = spacy.load("fr_core_news_sm", exclude=["ner", "senter", "attribute_ruler"])
+        _NLP.disable_pipe("lemmatizer")
     return _NLP
 
 
@@ -153,13 +155,14 @@ def parse_french(lex: Lexicon, article: Article, picked: list[Sentence]) -> list
         doc.ents = filter_spans([s for s in merged if s is not None])
         docs.append(doc)
     out: list[list[Tok]] = []
+    lemmatizer = nlp.get_pipe("lemmatizer")
     for sentence, doc in zip(picked, nlp.pipe(docs), strict=True):
         ents = _ents_in(article, sentence)
         toks = []
         for token in doc:
             tok = Tok(
                 token.text,
-                fold(token.lemma_),
+                _lemma(lemmatizer, token),
                 fold(token.text),
                 token.pos_,
                 token.dep_,
@@ -173,6 +176,20 @@ def parse_french(lex: Lexicon, article: Article, picked: list[Sentence]) -> list
             toks.append(tok)
         out.append(toks)
     return out
+
+
+_LEMMAS: dict[tuple[str, str], str] = {}
+
+
+def _lemma(lemmatizer: Any, token: Any) -> str:
+    """spaCy's French rule lemma, folded, computed once per (word, part of speech)."""
+    key = (token.text, token.pos_)
+    lemma = _LEMMAS.get(key)
+    if lemma is None:
+        if len(_LEMMAS) > 200_000:
+            _LEMMAS.clear()
+        lemma = _LEMMAS[key] = fold(lemmatizer.rule_lemmatize(token)[0])
+    return lemma
 
 
 def english_sentence(lex: Lexicon, article: Article, sentence: Sentence) -> list[Tok]:

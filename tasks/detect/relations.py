@@ -29,6 +29,7 @@ _CLAUSE_DEPS = {"conj", "parataxis", "advcl", "ccomp", "acl:relcl", "acl"}
 _LIGHT = {"DET", "ADP", "PUNCT", "CCONJ", "SPACE"}
 _CLAUSE_ENDS = {";", "tandis", "whereas", "while", "alors"}
 _PUNCT = {",", ".", ";", ":", "(", ")", "«", "»", '"', "the", "a", "an", "of", "to", "in"}
+_DEFINITE = {"le", "ce", "cet", "son", "leur", "the", "this", "its"}
 _BE = {"be", "is", "was", "were", "been", "being", "are", "etre", "ete"}
 
 
@@ -118,6 +119,9 @@ def _responders(toks: list[Tok], kinds: dict[int, str], cue: Cue, parsed: bool) 
         below = [k for k in kinds if _ancestor_distance(toks, k, set(cue.tokens)) is not None]
         if any(kinds[k] == "retailer" for k in below):
             return "named"
+        just_before = [k for k in range(max(0, cue.first - 3), cue.first) if k in kinds]
+        if just_before and kinds[just_before[-1]] == "retailer":
+            return "named"  # "Intermarché dément…" even when the tagger misreads the verb
         if toks[verb].pos not in ("VERB", "AUX", "ADJ"):
             return "other"  # a bare noun ("droit de refus") says nobody refused
         earlier = [j for j in range(cue.first) if toks[j].dep.startswith("nsubj")]
@@ -134,19 +138,37 @@ def _responders(toks: list[Tok], kinds: dict[int, str], cue: Cue, parsed: bool) 
             return "named"
         if toks[index].lemma in _ANAPHORS or toks[index].low in _ANAPHORS or toks[index].pos == "PRON":
             return "all"
+        definite = any(t.head == index and t.lemma in _DEFINITE for t in toks)
+        if toks[index].pos == "NOUN" and toks[index].text[:1].islower() and definite:
+            return "all"  # "le mouvement coopératif a décliné": a description of the retailer
     return "other"
 
 
 def assign(
-    toks: list[Tok], ents: list[Ent], cues: list[Cue], presence: str, reported: bool
+    toks: list[Tok],
+    ents: list[Ent],
+    cues: list[Cue],
+    presence: str,
+    reported: bool,
+    carried: list[Ent] | None = None,
 ) -> list[tuple[Ent, Cue, str, bool]]:
-    """(retailer, cue, rule, reported) for each retailer of the sentence that a cue concerns."""
+    """(retailer, cue, rule, reported) for each retailer of the sentence that a cue concerns.
+
+    ``carried``: the retailers of the sentence before, for a sentence that names none but
+    answers for them ("Le distributeur a refusé", "ces interlocuteurs n'ont pas donné suite")."""
     parsed = any(t.head >= 0 for t in toks)
     kinds = {i: ents[t.ent].kind for i, t in enumerate(toks) if t.ent >= 0}
     live = [c for c in cues if not _blocked(toks, kinds, c, parsed)]
     who = {id(c): _responders(toks, kinds, c, parsed) for c in live if c.base in _RESPONSES}
     live = [c for c in live if who.get(id(c)) != "other"]
     out: list[tuple[Ent, Cue, str, bool]] = []
+    if carried and not any(k == "retailer" for k in kinds.values()):
+        for cue in live:
+            if who.get(id(cue)) == "all":
+                for ent in carried:
+                    rule = f"{cue.rule}+follow-up+actor:{presence}"
+                    out.append((ent, cue, rule, reported or cue.conditional))
+        return out
     seen_ents: set[int] = set()
     for r, tok in enumerate(toks):
         if tok.ent < 0 or kinds[r] != "retailer" or tok.ent in seen_ents:
@@ -198,7 +220,12 @@ def _governing(toks: list[Tok], r: int, cues: list[Cue], parsed: bool) -> tuple[
             if d is not None and (best is None or d < best[0]):
                 best = (d, cue)
         if best is not None:
-            return best[1], "syntax"
+            cue = best[1]
+            lo, hi = sorted((r, cue.first))
+            between = [c for c in cues if lo < c.first < hi and c is not cue]
+            if between:  # a cue between the parse's choice and the name: the parse went astray
+                return min(between, key=lambda c: abs(c.first - r)), "between"
+            return cue, "syntax"
     nearest: tuple[int, Cue] | None = None
     for cue in cues:
         if r < cue.first:
