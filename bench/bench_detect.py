@@ -17,20 +17,98 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tasks.detect import detect_article, load_default_watchlist, prefilter  # noqa: E402
-from tasks.detect.lexicon import fold, lexicon_for, normalize_text  # noqa: E402
-from tasks.detect.prefilter import is_candidate  # noqa: E402
-from tasks.detect.reader import get_nlp  # noqa: E402
+from tasks.detect import detect_article, load_default_watchlist, prefilter
+from tasks.detect.lexicon import fold, lexicon_for, normalize_text
+from tasks.detect.prefilter import is_candidate
+from tasks.detect.reader import get_nlp
 
-WORDS = (
-    "le la les un une des du de et en à pour sur avec dans par qui que ne pas plus "
-    "distributeur enseigne magasin supermarché hypermarché prix marge client clients rayon "
-    "frais produits livraison drive commande Bourse action résultats trimestre chiffre "
-    "affaires croissance baisse hausse marché secteur concurrence groupe direction salariés "
-    "Carrefour Leclerc Intermarché Auchan Lidl Aldi Casino Monoprix Franprix Système U "
-    "Tesco Walmart Kroger Costco Picard Biocoop Cora Match métro leader casino "
-    "annonce prévoit ouvre ferme rachète négocie signe lance teste propose réduit augmente"
-).split()
+WORDS = [
+    "le",
+    "la",
+    "les",
+    "un",
+    "une",
+    "des",
+    "du",
+    "de",
+    "et",
+    "en",
+    "à",
+    "pour",
+    "sur",
+    "avec",
+    "dans",
+    "par",
+    "qui",
+    "que",
+    "ne",
+    "pas",
+    "plus",
+    "distributeur",
+    "enseigne",
+    "magasin",
+    "supermarché",
+    "hypermarché",
+    "prix",
+    "marge",
+    "client",
+    "clients",
+    "rayon",
+    "frais",
+    "produits",
+    "livraison",
+    "drive",
+    "commande",
+    "Bourse",
+    "action",
+    "résultats",
+    "trimestre",
+    "chiffre",
+    "affaires",
+    "croissance",
+    "baisse",
+    "hausse",
+    "marché",
+    "secteur",
+    "concurrence",
+    "groupe",
+    "direction",
+    "salariés",
+    "Carrefour",
+    "Leclerc",
+    "Intermarché",
+    "Auchan",
+    "Lidl",
+    "Aldi",
+    "Casino",
+    "Monoprix",
+    "Franprix",
+    "Système",
+    "U",
+    "Tesco",
+    "Walmart",
+    "Kroger",
+    "Costco",
+    "Picard",
+    "Biocoop",
+    "Cora",
+    "Match",
+    "métro",
+    "leader",
+    "casino",
+    "annonce",
+    "prévoit",
+    "ouvre",
+    "ferme",
+    "rachète",
+    "négocie",
+    "signe",
+    "lance",
+    "teste",
+    "propose",
+    "réduit",
+    "augmente",
+]
 
 CANDIDATE_SENTENCES = [
     "Le géant américain du commerce en ligne Amazon poursuit son offensive dans l'alimentaire.",
@@ -89,7 +167,10 @@ def main() -> None:
     t_pre = best_of(3, lambda: [is_candidate(lex, fold(normalize_text(a))) for a in articles])
     rate = len(articles) / t_pre
     print(f"prefilter: {rate:,.0f} non-candidate articles/s (700 words each, one core)")
-    print(f"  = {t_pre / t_lower:.1f}x a bare str.lower() pass, {t_pre / t_word:.1f}x one-word re search")
+    print(
+        f"  = {t_pre / t_lower:.1f}x the time of a bare str.lower() pass, "
+        f"{t_pre / t_word:.1f}x that of a one-word re search"
+    )
 
     start = time.perf_counter()
     get_nlp()

@@ -410,6 +410,12 @@ def _register() -> None:
     app.command("outbox")(handle_errors(outbox_command))
     app.command("test-notify")(handle_errors(test_notify_command))
 
+    from .timeline_cli import reprocess_command, status_command, timeline_command
+
+    app.command("status")(handle_errors(status_command))
+    app.command("timeline")(handle_errors(timeline_command))
+    app.command("reprocess")(handle_errors(reprocess_command))
+
 
 _register()
 

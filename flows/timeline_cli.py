@@ -23,7 +23,7 @@ from tasks.events import STATUS_LABELS_FR, BoardRow, Event, MentionRecord
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
-DB_OPTION = typer.Option(Path("veille.db"), "--db", help="SQLite database.")
+DB_OPTION = typer.Option(None, "--db", help="SQLite database (default: [settings].database).")
 JSON_OPTION = typer.Option(False, "--json", help="Print JSON instead of a table.")
 
 STATUS_COLOURS = {
@@ -49,9 +49,11 @@ def _day(iso: str) -> str:
     return iso[:10] if iso else "?"
 
 
-def _open(db: Path) -> Any:
+def _open(db: Path | None) -> Any:
+    from config.settings import database_path
     from storage.db import open_db
 
+    db = database_path(None, db)
     if not db.exists():
         raise VeilleError(f"{db}: no such database: run `veille poll` first or pass --db PATH")
     return open_db(db)
@@ -80,7 +82,7 @@ def board_table(rows: list[BoardRow]) -> Table:
     return table
 
 
-def status_command(db: Path = DB_OPTION, json_out: bool = JSON_OPTION) -> None:
+def status_command(db: Path | None = DB_OPTION, json_out: bool = JSON_OPTION) -> None:
     """The board: each retailer, its current status, since when, from which source."""
     from tasks.storyline import current_board
 
@@ -101,7 +103,7 @@ def timeline_command(
     retailer: str = typer.Argument(
         ..., help="Retailer slug or name, e.g. systeme-u or 'Système U'."
     ),
-    db: Path = DB_OPTION,
+    db: Path | None = DB_OPTION,
     json_out: bool = JSON_OPTION,
 ) -> None:
     """One retailer's timeline: every mention in publication order, and the events it made."""
@@ -158,7 +160,7 @@ def _default_detect() -> tuple[Callable[[str, str, str | None], Any], Callable[[
 
 
 def reprocess_command(
-    db: Path = DB_OPTION,
+    db: Path | None = DB_OPTION,
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the changes, write nothing."),
     json_out: bool = JSON_OPTION,
 ) -> None:

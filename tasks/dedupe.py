@@ -22,27 +22,27 @@ import numpy as np
 
 SHINGLE_WORDS = 4
 """Word 4-grams. On the generated variants, two distinct stories about the same retailers built
-from the same phrase banks share up to J = 0.17 of their 3-grams but 0.10 of their 4-grams, while
-a 10 %-edited reprint keeps J ≥ 0.35; 5-grams make that edit cost too much (J 0.29)."""
+from the same phrase banks share up to J = 0.18 of their 3-grams but 0.11 of their 4-grams, while
+a 10 %-edited reprint keeps J ≥ 0.34; 5-grams make that edit cost too much (J 0.28)."""
 
 NUM_PERM = 128
 BANDS = 64
 ROWS = 2
 """64 bands of 2 rows: a pair becomes a candidate with p = 0.93 at J = 0.20, 0.998 at J = 0.30.
 Narrower bands (3 rows) lose paywall-truncated reprints (J ≈ 0.25: p = 0.48 with 42×3). The cost
-is 64 index rows per stored article, on disk: ~1.3 GB of SQLite at a million articles."""
+is 64 index rows per stored article, on disk: ~1.8 GB of SQLite at a million articles."""
 
 JACCARD_THRESHOLD = 0.25
 """Verified on the stored signatures: same story when the estimated Jaccard is at least this.
 Tuned on seed 11 of the generator (300 stories, 45k distinct pairs): distinct stories reach an
-estimated J of 0.20 (true J ≤ 0.11 plus MinHash noise, σ ≈ 0.03 at 128 permutations), reprints
-never fall below 0.28 except paywall truncations, which the containment rule catches."""
+estimated J of 0.19 (true J ≤ 0.11 plus MinHash noise, σ ≈ 0.03 at 128 permutations), reprints
+never fall below 0.30 except paywall truncations, which the containment rule catches."""
 
 CONTAINMENT_THRESHOLD = 0.60
 CONTAINMENT_FLOOR = 0.15
-"""…or when one text is mostly inside the other (a truncated reprint: J ≥ 0.23, containment
-≥ 0.70), as long as the Jaccard estimate is above the floor: with few shingles, one chance
-collision inflates containment. Distinct stories stay under 0.43 containment."""
+"""…or when one text is mostly inside the other (a truncated reprint: estimated J ≥ 0.21,
+containment ≥ 0.75), as long as the Jaccard estimate is above the floor: with few shingles, one
+chance collision inflates containment. Distinct stories stay under 0.45 containment."""
 
 SEED = 1
 SCHEME = "affine32"  # datasketch 2.0's default, pinned: stored signatures depend on it

@@ -52,7 +52,7 @@ def iso_utc(when: datetime | str) -> str:
 
 
 def default_retailer_name(slug: str) -> str:
-    """ "systeme-u" → "Systeme U", when no watchlist is at hand."""
+    """A display name from a slug ("systeme-u" → "Systeme U") when no watchlist is at hand."""
     return " ".join(part.capitalize() for part in slug.split("-"))
 
 

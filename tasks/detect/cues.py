@@ -21,7 +21,25 @@ from .lexicon import Lexicon, fold, fold_phrase
 from .model import DEALS
 
 _CLAUSE_BREAK = {",", ";", ":", "mais", "but", "tandis", "whereas", "while", "—", "–", "(", ")"}
-_DETERMINERS = {"le", "la", "l'", "les", "un", "une", "son", "sa", "ses", "leur", "the", "a", "an", "its", "their", "this"}
+CLAUSE_DEPS = {"conj", "parataxis", "advcl", "ccomp", "acl:relcl", "acl"}
+_DETERMINERS = {
+    "le",
+    "la",
+    "l'",
+    "les",
+    "un",
+    "une",
+    "son",
+    "sa",
+    "ses",
+    "leur",
+    "the",
+    "a",
+    "an",
+    "its",
+    "their",
+    "this",
+}
 _EN_TOKEN = re.compile(r"n't|\w+(?:[-']\w+)*|[^\w\s]")
 
 
@@ -117,10 +135,9 @@ class _Words:
 
 
 _WORDS_CACHE: dict[tuple[int, str], _Words] = {}
-_PHRASES_CACHE: dict[tuple[str, ...], dict[str, list[list[str]]]] = {}
 
 
-def _words(lex: Lexicon, lang: str) -> _Words:
+def words_of(lex: Lexicon, lang: str) -> _Words:
     key = (id(lex), lang)
     if key not in _WORDS_CACHE:
         _WORDS_CACHE[key] = _build_words(lex, lang)
@@ -147,7 +164,7 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
     if lang not in lex.cues:
         return []
     index = lex.cues[lang]
-    words = _words(lex, lang)
+    words = words_of(lex, lang)
     found: list[tuple[int, list[int], list[tuple[tuple[str, ...], str, bool]]]] = []
     taken: set[int] = set()
     for i, tok in enumerate(toks):
@@ -178,7 +195,9 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
     talks = [c for c in cues if c.status in ("approached", "in_talks")]
     rumours = [c for c in cues if c.base == "rumored" and not c.negated]
     for cue in cues:
-        if cue.status in DEALS and any(0 < cue.first - t.first <= 6 or abs(t.first - cue.first) <= 2 for t in talks):
+        if cue.status in DEALS and any(
+            0 < cue.first - t.first <= 6 or abs(t.first - cue.first) <= 2 for t in talks
+        ):
             cue.goal = cue.goal or "purpose"  # the deal is what the approach or the talks are about
         if cue.base in DEALS and any(0 < cue.first - r.first <= 10 for r in rumours):
             cue.goal = "intention"  # "une rumeur prête à Amazon l'envie de racheter X"
@@ -202,7 +221,21 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
     return kept
 
 
-_AUX = {"a", "ont", "avait", "avaient", "aurait", "auraient", "est", "sont", "ete", "etait", "serait", "avoir", "etre"}
+_AUX = {
+    "a",
+    "ont",
+    "avait",
+    "avaient",
+    "aurait",
+    "auraient",
+    "est",
+    "sont",
+    "ete",
+    "etait",
+    "serait",
+    "avoir",
+    "etre",
+}
 
 
 def _keys(toks: list[Tok], i: int) -> set[str]:
@@ -211,12 +244,16 @@ def _keys(toks: list[Tok], i: int) -> set[str]:
     tok = toks[i]
     keys = {tok.lemma, tok.low}
     low = tok.low
-    if low.endswith(("e", "es", "ee", "ees")) and any(t.low in _AUX for t in toks[max(0, i - 3) : i]):
+    if low.endswith(("e", "es", "ee", "ees")) and any(
+        t.low in _AUX for t in toks[max(0, i - 3) : i]
+    ):
         keys.add(low.rstrip("s").removesuffix("ee").removesuffix("e") + "er")
     return keys
 
 
-def _match_rest(toks: list[Tok], i: int, lemmas: tuple[str, ...], taken: set[int]) -> list[int] | None:
+def _match_rest(
+    toks: list[Tok], i: int, lemmas: tuple[str, ...], taken: set[int]
+) -> list[int] | None:
     span = [i]
     j = i
     for lemma in lemmas[1:]:
@@ -240,7 +277,10 @@ def _resolve(
 ) -> Cue | None:
     first, head = span[0], span[-1]
     window = _window(toks, first, 6, consumed, others or set())
-    negated = any(toks[k].low.rstrip("'") in words.negations or toks[k].lemma in words.negations for k in window)
+    negated = any(
+        toks[k].low.rstrip("'") in words.negations or toks[k].lemma in words.negations
+        for k in window
+    )
     if not negated and toks[head].head >= 0:
         negated = any(
             t.head == head and t.dep.startswith("advmod") and t.lemma in words.negations
@@ -266,7 +306,9 @@ def _resolve(
         cue.rule = "negation"
     if status in DEALS and not negated:
         after = range(head + 1, min(len(toks), head + 5))
-        if status == "acquired" and any(toks[k].lemma in words.stake or toks[k].low == "%" for k in after):
+        if status == "acquired" and any(
+            toks[k].lemma in words.stake or toks[k].low == "%" for k in after
+        ):
             cue.status = cue.base = "partnership"
             cue.rule = "stake"
         before = {toks[k].lemma for k in near} | {toks[k].low for k in near}
@@ -282,92 +324,12 @@ def _ancestors(toks: list[Tok], start: int, depth: int) -> list[int]:
     """Up to ``depth`` heads above ``start``, not leaving its clause."""
     out: list[int] = []
     i = start
-    while toks[i].head >= 0 and len(out) < depth and toks[i].dep not in _CLAUSE_DEPS:
+    while toks[i].head >= 0 and len(out) < depth and toks[i].dep not in CLAUSE_DEPS:
         i = toks[i].head
         out.append(i)
     return out
 
 
 def _determiner_next(toks: list[Tok], k: int) -> bool:
-    """"pour l'acquisition de X" names a deal; "pour racheter X" states an aim."""
+    """ "pour l'acquisition de X" names a deal; "pour racheter X" states an aim."""
     return k + 1 < len(toks) and toks[k + 1].low in _DETERMINERS
-
-
-def reported_markers(lex: Lexicon, lang: str, toks: list[Tok]) -> tuple[bool, list[int]]:
-    """What makes a sentence or a clause reported: (the press is the speaker of the sentence —
-    "rapporte Le Monde", "claims report" — unless it only speaks in a relative clause;
-    positions of "selon"-like markers, which report only their own clause)."""
-    markers = lex.watchlist.markers.get(lang)
-    if markers is None:
-        return False, []
-    positions = _find_phrases(toks, markers.reported)
-    press = _find_phrases(toks, markers.media)
-    verbs = _words(lex, lang).reporting
-    for i, tok in enumerate(toks):
-        if tok.lemma not in verbs and tok.low not in verbs:
-            continue
-        if toks[_clause_head(toks, i)].dep == "acl:relcl":
-            continue
-        for j in press:
-            if abs(j - i) <= 5 and toks[j].dep not in ("obl", "obl:arg", "iobj", "nmod"):
-                return True, positions
-    return False, positions
-
-
-def _phrase_index(phrases: list[str]) -> dict[str, list[list[str]]]:
-    key = tuple(phrases)
-    if key not in _PHRASES_CACHE:
-        index: dict[str, list[list[str]]] = {}
-        for phrase in phrases:
-            words = [w.rstrip("'") for w in re.findall(r"\w+'?", fold_phrase(phrase))]
-            if words:
-                index.setdefault(words[0], []).append(words)
-        _PHRASES_CACHE[key] = index
-    return _PHRASES_CACHE[key]
-
-
-def _find_phrases(toks: list[Tok], phrases: list[str]) -> list[int]:
-    """Start positions of lexicon phrases in the tokens (surface form or lemma)."""
-    index = _phrase_index(phrases)
-    found: list[int] = []
-    for i, tok in enumerate(toks):
-        for first in {tok.low.rstrip("'"), tok.lemma}:
-            for words in index.get(first, []):
-                if i + len(words) <= len(toks) and all(
-                    words[k] in (toks[i + k].low.rstrip("'"), toks[i + k].lemma)
-                    for k in range(1, len(words))
-                ):
-                    found.append(i)
-    return found
-
-
-_CLAUSE_DEPS = {"conj", "parataxis", "advcl", "ccomp", "acl:relcl", "acl"}
-
-
-def _clause_head(toks: list[Tok], i: int) -> int:
-    while toks[i].head >= 0 and toks[i].dep not in _CLAUSE_DEPS:
-        i = toks[i].head
-    return i
-
-
-def cue_reported(toks: list[Tok], cue: Cue, markers: list[int]) -> bool:
-    """A marker reports the cue when it stands in the cue's clause or a clause above it."""
-    if not markers:
-        return False
-    if all(t.head < 0 for t in toks):
-        return True
-    chain: set[int] = set()
-    i = cue.last
-    for _ in range(12):
-        head = _clause_head(toks, i)
-        chain.add(head)
-        if toks[head].head < 0:
-            break
-        i = toks[head].head
-    for m in markers:
-        head = _clause_head(toks, m)
-        if head in chain:
-            return True
-        if toks[head].dep == "parataxis" and _clause_head(toks, toks[head].head) in chain:
-            return True  # an incise: « … », indique le quotidien
-    return False

@@ -17,19 +17,105 @@ from .lexicon import Entry, Lexicon, fold_phrase, trie_pattern
 
 _TITLES = {"m.", "mme", "mlle", "mr", "mrs", "ms", "dr", "sir", "madame", "monsieur"}
 _STARTERS = {
-    "selon", "chez", "pour", "et", "mais", "le", "la", "les", "des", "avec", "par", "depuis",
-    "comme", "dont", "quant", "with", "by", "and", "the", "for", "from", "at", "like", "après",
-    "avant", "face", "contre", "entre", "à", "a", "au", "aux", "du", "de", "en", "sur", "ou",
-    "or", "but", "outre", "hier", "mardi", "lundi", "mercredi", "jeudi", "vendredi", "samedi",
-    "dimanche", "oui", "non", "d'après", "ainsi", "même", "alors", "pourtant",
+    "selon",
+    "chez",
+    "pour",
+    "et",
+    "mais",
+    "le",
+    "la",
+    "les",
+    "des",
+    "avec",
+    "par",
+    "depuis",
+    "comme",
+    "dont",
+    "quant",
+    "with",
+    "by",
+    "and",
+    "the",
+    "for",
+    "from",
+    "at",
+    "like",
+    "après",
+    "avant",
+    "face",
+    "contre",
+    "entre",
+    "à",
+    "a",
+    "au",
+    "aux",
+    "du",
+    "de",
+    "en",
+    "sur",
+    "ou",
+    "or",
+    "but",
+    "outre",
+    "hier",
+    "mardi",
+    "lundi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
+    "oui",
+    "non",
+    "d'après",
+    "ainsi",
+    "même",
+    "alors",
+    "pourtant",
 }
 _ENUM_GAP = re.compile(r"^\s*(?:,|;|/|&|\bet\b|\bou\b|\band\b|\bor\b|,\s*(?:et|and|ou|or)\b)\s*$")
 _WORD = re.compile(r"[\w.'&-]+")
 _NAME = re.compile(r"[A-Z][\w&'-]*(?:[ -](?:[A-Z][\w&'-]*|de|du|des|d'|&)){0,3}")
 _NAME_STOP = {
-    "Le", "La", "Les", "L", "Un", "Une", "En", "Au", "Aux", "Du", "Des", "Et", "The", "A", "An",
-    "In", "Il", "Elle", "Ils", "Selon", "Amazon", "Si", "Ce", "Cette", "Son", "Sa", "Ses",
-    "Leur", "Leurs", "Outre", "Its", "It", "This", "That", "But", "And", "Or", "Dans", "Pour",
+    "Le",
+    "La",
+    "Les",
+    "L",
+    "Un",
+    "Une",
+    "En",
+    "Au",
+    "Aux",
+    "Du",
+    "Des",
+    "Et",
+    "The",
+    "A",
+    "An",
+    "In",
+    "Il",
+    "Elle",
+    "Ils",
+    "Selon",
+    "Amazon",
+    "Si",
+    "Ce",
+    "Cette",
+    "Son",
+    "Sa",
+    "Ses",
+    "Leur",
+    "Leurs",
+    "Outre",
+    "Its",
+    "It",
+    "This",
+    "That",
+    "But",
+    "And",
+    "Or",
+    "Dans",
+    "Pour",
 }
 
 
@@ -67,21 +153,26 @@ def _case_ok(entry: Entry, original: str, folded_span: str) -> bool:
         words = _strip_accents_keep_case(form, fold_phrase(form)).split()
         if len(words) != len(plain):
             continue
-        ok = True
-        for k, (want, got) in enumerate(zip(words, plain, strict=True)):
-            if want.isupper() and len(want) > 1 and not got.isupper():
-                ok = False
-            elif want[:1].isupper() and not got[:1].isupper() and not (k == 0 and len(words) > 1):
-                ok = False
-        if ok:
+        if all(
+            _word_case_ok(w, g, k == 0 and len(words) > 1)
+            for k, (w, g) in enumerate(zip(words, plain, strict=True))
+        ):
             return True
     return False
+
+
+def _word_case_ok(want: str, got: str, may_be_lower: bool) -> bool:
+    if want.isupper() and len(want) > 1:
+        return got.isupper()
+    return not want[:1].isupper() or got[:1].isupper() or may_be_lower
 
 
 def _rejected(r_before: list[str], r_after: list[str], folded: str, start: int, end: int) -> bool:
     before = folded[max(0, start - 40) : start].rstrip()
     for word in r_before:
-        if before.endswith(word) and (len(before) == len(word) or not before[-len(word) - 1].isalnum()):
+        if before.endswith(word) and (
+            len(before) == len(word) or not before[-len(word) - 1].isalnum()
+        ):
             return True
     after = folded[end : end + 40]
     for word in r_after:
@@ -148,12 +239,10 @@ def find_entities(lex: Lexicon, text: str, folded: str) -> list[Ent]:
     out: list[Ent] = []
     for i, (entry, start, end) in enumerate(kept):
         retailer = entry.retailer
-        if retailer is not None and retailer.strict and " " not in text[start:end].strip():
-            if not (
-                _retail_context(lex, folded, start, end)
-                or _enumerated(kept, i, folded)
-            ):
-                continue
+        licensed = _retail_context(lex, folded, start, end) or _enumerated(kept, i, folded)
+        single = " " not in text[start:end].strip()
+        if retailer is not None and retailer.strict and single and not licensed:
+            continue
         kind = "actor" if entry.kind == "actor_p" else entry.kind
         out.append(Ent(kind, entry.id, start, end, text[start:end]))
     return out
@@ -216,7 +305,11 @@ def _discovery_re(lex: Lexicon) -> re.Pattern[str]:
     key = id(lex)
     if key not in _DISCOVERY:
         nouns = trie_pattern(sorted(set(lex.retail_nouns)))
-        adjs = r"(?: +(?:de|d'|du|des) *[a-z-]+){0,2}(?: +(?:bio|discount|alimentaire|britannique|americaine?|allemande?|francaise?|indienne?|espagnole?|italienne?|belge|suisse|neerlandaise?))?"
+        adjs = (
+            r"(?: +(?:de|d'|du|des) *[a-z-]+){0,2}(?: +(?:bio|discount|alimentaire|britannique"
+            r"|americaine?|allemande?|francaise?|indienne?|espagnole?|italienne?|belge|suisse"
+            r"|neerlandaise?))?"
+        )
         media = r"(?! +(?:de|d') *(?:television|tele|radio|info|information)\b)"
         _DISCOVERY[key] = re.compile(r"(?<![\w])(?:" + nouns + r")" + media + adjs + r" +(?=[a-z])")
     return _DISCOVERY[key]

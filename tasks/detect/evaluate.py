@@ -73,7 +73,8 @@ class Scores:
             "reported_accuracy": round(self.reported_accuracy, 4),
             "reported_matched": self.reported_matched,
             "confusion": [
-                {"gold": g, "predicted": p, "count": n} for (g, p), n in sorted(self.confusion.items())
+                {"gold": g, "predicted": p, "count": n}
+                for (g, p), n in sorted(self.confusion.items())
             ],
             "misses": self.misses,
         }
@@ -152,9 +153,9 @@ def evaluate(
 ) -> Scores:
     """Run ``detect`` on every labelled item and score the result."""
     predictions = {
-        str(item["id"]): detect(item.get("title"), item.get("text") or "", item.get("lang")).to_json(
-            item["id"]
-        )
+        str(item["id"]): detect(
+            item.get("title"), item.get("text") or "", item.get("lang")
+        ).to_json(item["id"])
         for item in items
     }
     return score(items, predictions)

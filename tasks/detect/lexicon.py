@@ -122,12 +122,15 @@ class Lexicon:
     names: re.Pattern[str]
     entries: dict[str, list[Entry]]
     actor_any: re.Pattern[str]
+    retailers_any: re.Pattern[str]
     context: re.Pattern[str]
     weak: re.Pattern[str]
     pronouns: re.Pattern[str]
     retail_nouns: list[str]
     retail_noun_re: re.Pattern[str]
-    cues: dict[str, dict[str, list[tuple[tuple[str, ...], str, bool]]]] = field(default_factory=dict)
+    cues: dict[str, dict[str, list[tuple[tuple[str, ...], str, bool]]]] = field(
+        default_factory=dict
+    )
     cue_stems: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
 
@@ -140,7 +143,9 @@ def cue_lemmas(cue: str) -> tuple[str, ...]:
     return tuple(_ELISION.get(p, p.rstrip("'")) for p in parts)
 
 
-def _compile_cues(watchlist: Watchlist) -> dict[str, dict[str, list[tuple[tuple[str, ...], str, bool]]]]:
+def _compile_cues(
+    watchlist: Watchlist,
+) -> dict[str, dict[str, list[tuple[tuple[str, ...], str, bool]]]]:
     """Per language, cues indexed by their first lemma: (lemmas, status, needs_negation)."""
     out: dict[str, dict[str, list[tuple[tuple[str, ...], str, bool]]]] = {}
     for lang, cues in watchlist.cues.items():
@@ -159,7 +164,23 @@ def _compile_cues(watchlist: Watchlist) -> dict[str, dict[str, list[tuple[tuple[
     return out
 
 
-_STOP = {"le", "la", "de", "se", "un", "une", "du", "des", "en", "a", "the", "to", "of", "on", "out"}
+_STOP = {
+    "le",
+    "la",
+    "de",
+    "se",
+    "un",
+    "une",
+    "du",
+    "des",
+    "en",
+    "a",
+    "the",
+    "to",
+    "of",
+    "on",
+    "out",
+}
 
 
 def _cue_stems(watchlist: Watchlist) -> dict[str, re.Pattern[str]]:
@@ -206,6 +227,7 @@ def compile_lexicon(watchlist: Watchlist) -> Lexicon:
         names=bounded(list(entries)),
         entries=entries,
         actor_any=bounded([fold_phrase(f) for f in actor_forms]),
+        retailers_any=bounded([fold_phrase(a) for r in watchlist.retailers for a in r.aliases]),
         context=bounded([fold_phrase(t) for t in watchlist.context.terms]),
         weak=bounded([fold_phrase(t) for t in actor.weak_periphrases]),
         pronouns=bounded([fold_phrase(t) for t in actor.pronouns]),

@@ -49,7 +49,7 @@ class Detection:
     relevant: bool
     mentions: list[Mention] = field(default_factory=list)
 
-    def to_json(self, id: Any, explain: bool = False) -> dict[str, Any]:  # noqa: A002
+    def to_json(self, id: Any, explain: bool = False) -> dict[str, Any]:
         """``{"id", "relevant", "mentions": [...]}`` as ``veille detect`` writes it."""
         return {
             "id": id,

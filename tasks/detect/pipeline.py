@@ -10,7 +10,7 @@ states beyond a single passing sentence.
 
 from __future__ import annotations
 
-from .cues import cue_reported, find_cues, reported_markers
+from .cues import find_cues
 from .entities import Ent
 from .lexicon import Lexicon, fold, normalize_text
 from .model import Detection, Mention
@@ -18,6 +18,7 @@ from .prefilter import is_candidate
 from .reader import Article, actor_presence, english_sentence, guess_language, parse_french, prepare
 from .relations import assign, merge
 from .sentences import sentence_text
+from .speech import cue_reported, reported_markers
 
 _DEEP_LANGS = ("fr", "en")
 

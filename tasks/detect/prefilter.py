@@ -17,7 +17,7 @@ def is_candidate(lex: Lexicon, folded: str) -> bool:
     """True when folded text names the actor and has grocery context or a retailer name."""
     if lex.actor_any.search(folded) is None:
         return False
-    return lex.context.search(folded) is not None or lex.names.search(folded) is not None
+    return lex.context.search(folded) is not None or lex.retailers_any.search(folded) is not None
 
 
 def prefilter(text: str, watchlist: Watchlist | None = None) -> bool:

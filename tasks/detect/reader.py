@@ -23,12 +23,34 @@ from typing import Any
 from .cues import Tok, english_tokens
 from .entities import Ent, discover, find_entities
 from .lexicon import Lexicon, fold
-from .sentences import Sentence, sentence_text, split_sentences
+from .sentences import Sentence, split_sentences
 
 _NLP: Any = None
 _SPACES = re.compile(r"\s")
-_FR_HINTS = {" le ", " la ", " les ", " des ", " est ", " une ", " pour ", " dans ", " qui ", " avec "}
-_EN_HINTS = {" the ", " and ", " is ", " was ", " with ", " for ", " that ", " has ", " of ", " to "}
+_FR_HINTS = {
+    " le ",
+    " la ",
+    " les ",
+    " des ",
+    " est ",
+    " une ",
+    " pour ",
+    " dans ",
+    " qui ",
+    " avec ",
+}
+_EN_HINTS = {
+    " the ",
+    " and ",
+    " is ",
+    " was ",
+    " with ",
+    " for ",
+    " that ",
+    " has ",
+    " of ",
+    " to ",
+}
 
 
 def get_nlp() -> Any:
@@ -110,7 +132,9 @@ def actor_presence(lex: Lexicon, article: Article, idx: int) -> str:
     if previous is not None and previous.paragraph >= sentence.paragraph - 1:
         for match in lex.pronouns.finditer(seg):
             pos = sentence.start + match.start()
-            orgs = [e for e in _ents_in(article, previous) if e.kind in ("actor", "rival", "retailer")]
+            orgs = [
+                e for e in _ents_in(article, previous) if e.kind in ("actor", "rival", "retailer")
+            ]
             if orgs and orgs[0].kind == "actor" and _no_org_between(article, sentence.start, pos):
                 return "pronoun"
     same_paragraph = [s for s in sentences if s.paragraph == sentence.paragraph]
@@ -123,7 +147,9 @@ def actor_presence(lex: Lexicon, article: Article, idx: int) -> str:
     return ""
 
 
-def _last_org_is_actor(article: Article, pos: int, min_paragraph: int, kinds: tuple[str, ...]) -> bool:
+def _last_org_is_actor(
+    article: Article, pos: int, min_paragraph: int, kinds: tuple[str, ...]
+) -> bool:
     """The nearest actor or rival before ``pos`` (within a few paragraphs) is the actor."""
     starts = {s.paragraph: s.start for s in reversed(article.sentences)}
     floor = starts.get(max(min_paragraph, 0), 0)
@@ -143,7 +169,9 @@ def parse_french(lex: Lexicon, article: Article, picked: list[Sentence]) -> list
     docs = []
     for sentence in picked:
         doc = nlp.make_doc(_SPACES.sub(" ", article.text[sentence.start : sentence.end]))
-        ranges = [(e.start - sentence.start, e.end - sentence.start) for e in _ents_in(article, sentence)]
+        ranges = [
+            (e.start - sentence.start, e.end - sentence.start) for e in _ents_in(article, sentence)
+        ]
         spans = filter_spans(
             [s for a, b in ranges if (s := doc.char_span(a, b, "ORG", alignment_mode="expand"))]
         )

@@ -20,9 +20,33 @@ from .model import COURTSHIP, DEALS, DEFINITENESS, Mention
 _AGENTIVE = {"approached", "acquired", "rumored", "partnership", "in_talks"}
 _RESPONSES = {"declined", "denied"}
 _ANAPHORS = {
-    "groupe", "distributeur", "enseigne", "societe", "entreprise", "chaine", "il", "ils", "elle",
-    "elles", "aucun", "aucune", "celui-ci", "interlocuteur", "tous", "board", "company", "group",
-    "chain", "partnership", "they", "it", "none", "neither", "both", "retailer", "grocer",
+    "groupe",
+    "distributeur",
+    "enseigne",
+    "societe",
+    "entreprise",
+    "chaine",
+    "il",
+    "ils",
+    "elle",
+    "elles",
+    "aucun",
+    "aucune",
+    "celui-ci",
+    "interlocuteur",
+    "tous",
+    "board",
+    "company",
+    "group",
+    "chain",
+    "partnership",
+    "they",
+    "it",
+    "none",
+    "neither",
+    "both",
+    "retailer",
+    "grocer",
 }
 _PREDICATES = {"VERB", "AUX", "ADJ"}
 _CLAUSE_DEPS = {"conj", "parataxis", "advcl", "ccomp", "acl:relcl", "acl"}
@@ -136,7 +160,11 @@ def _responders(toks: list[Tok], kinds: dict[int, str], cue: Cue, parsed: bool) 
         subtree = [k for k in kinds if _ancestor_distance(toks, k, {index}) is not None]
         if any(kinds[k] == "retailer" for k in subtree):
             return "named"
-        if toks[index].lemma in _ANAPHORS or toks[index].low in _ANAPHORS or toks[index].pos == "PRON":
+        if (
+            toks[index].lemma in _ANAPHORS
+            or toks[index].low in _ANAPHORS
+            or toks[index].pos == "PRON"
+        ):
             return "all"
         definite = any(t.head == index and t.lemma in _DEFINITE for t in toks)
         if toks[index].pos == "NOUN" and toks[index].text[:1].islower() and definite:
@@ -189,10 +217,17 @@ def assign(
             passive_approach = cue.base == "approached" and toks[r].dep == "nsubj:pass"
             if presence == "paragraph" and cue.status not in _RESPONSES and not passive_approach:
                 continue
-            if cue.base == "acquired" and parsed and toks[r].dep == "nsubj" and toks[r].head in cue.tokens:
+            if (
+                cue.base == "acquired"
+                and parsed
+                and toks[r].dep == "nsubj"
+                and toks[r].head in cue.tokens
+            ):
                 continue
             rule = f"{cue.rule}+{how}+actor:{presence}"
-            out.append((ents[tok.ent], cue, rule, reported or cue.conditional or cue.status == "rumored"))
+            out.append(
+                (ents[tok.ent], cue, rule, reported or cue.conditional or cue.status == "rumored")
+            )
     return out
 
 
@@ -228,10 +263,7 @@ def _governing(toks: list[Tok], r: int, cues: list[Cue], parsed: bool) -> tuple[
             return cue, "syntax"
     nearest: tuple[int, Cue] | None = None
     for cue in cues:
-        if r < cue.first:
-            span = range(r + 1, cue.first)
-        else:
-            span = range(cue.last + 1, r)
+        span = range(r + 1, cue.first) if r < cue.first else range(cue.last + 1, r)
         if any(toks[k].low in _CLAUSE_ENDS for k in span):
             continue
         d = sum(1 for k in span if toks[k].pos not in _LIGHT and toks[k].low not in _PUNCT)
@@ -257,9 +289,9 @@ def merge(found: list[Mention]) -> list[Mention]:
         slot = by_retailer[retailer]
         deal = slot.get("deal")
         court = slot.get("courtship")
-        if deal is not None and deal.status in ("acquired", "ended") and court is not None:
-            if court.status in COURTSHIP[:3]:
-                court = None
+        superseded = court is not None and court.status in COURTSHIP[:3]
+        if deal is not None and deal.status in ("acquired", "ended") and superseded:
+            court = None
         out.extend(m for m in (court, deal) if m is not None)
     return out
 

@@ -48,10 +48,14 @@ def _paragraph_spans(text: str) -> list[tuple[int, int]]:
             gap = text[prev_end:start]
             previous = text[current[0] : current[1]]
             last_line = previous.rsplit("\n", 1)[-1]
-            joins = gap.count("\n") <= 1 and not _END.search(previous) and (
-                line.lstrip()[:1].islower()
-                or line.lstrip()[:1] in ",;)"
-                or len(last_line) >= 50
+            joins = (
+                gap.count("\n") <= 1
+                and not _END.search(previous)
+                and (
+                    line.lstrip()[:1].islower()
+                    or line.lstrip()[:1] in ",;)"
+                    or len(last_line) >= 50
+                )
             )
             if joins:
                 current = (current[0], end)
