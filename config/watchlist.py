@@ -125,6 +125,7 @@ class Markers(_Strict):
     media: list[str] = []
     reporting_verbs: list[str] = []
     modals: list[str] = []
+    competition: list[str] = []
 
 
 class English(_Strict):

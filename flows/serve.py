@@ -33,9 +33,40 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def check_scheduler_works() -> None:
+    """Refuse to start a local server whose scheduler would never schedule a run.
+
+    prefect 3.8's scheduler inserts flow runs in bulk through a model with a hybrid property;
+    SQLAlchemy 2.1 refuses that ("Can't evaluate bulk DML statement; please supply a bulk_dml
+    decorated function"), so every scheduler loop fails inside the server and ``serve`` waits
+    forever with nothing to run. pyproject.toml pins ``sqlalchemy<2.1`` for this reason.
+    """
+    from importlib.metadata import version
+
+    from packaging.version import Version
+
+    sqlalchemy, prefect = Version(version("sqlalchemy")), Version(version("prefect"))
+    if sqlalchemy >= Version("2.1") and prefect < Version("3.9"):
+        raise VeilleError(
+            f"serve: prefect {prefect}'s scheduler cannot create runs with SQLAlchemy "
+            f"{sqlalchemy} (nothing would ever run): pip install 'sqlalchemy>=2.0,<2.1', "
+            "or point PREFECT_API_URL at a Prefect server that runs its own scheduler"
+        )
+
+
+def server_log_path() -> Path:
+    """Where the local server's output goes: PREFECT_HOME, beside its database."""
+    from prefect.settings import PREFECT_HOME
+
+    return Path(PREFECT_HOME.value()) / "veille-serve-server.log"
+
+
 @contextlib.contextmanager
 def local_prefect_server(port: int | None = None, timeout: float = 90.0) -> Iterator[str]:
-    """Run ``prefect server start`` on loopback until the block ends; yield its API URL."""
+    """Run ``prefect server start`` on loopback until the block ends; yield its API URL.
+
+    Its output goes to :func:`server_log_path`, which an error at start names.
+    """
     port = port or _free_port()
     api = f"http://127.0.0.1:{port}/api"
     env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
@@ -51,25 +82,34 @@ def local_prefect_server(port: int | None = None, timeout: float = 90.0) -> Iter
         "--port",
         str(port),
     ]
-    proc = subprocess.Popen(
-        cmd,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    log_path = server_log_path()
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            cmd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C reaches veille only; veille stops the server
+        )
     try:
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
-                raise VeilleError(f"prefect server exited with code {proc.returncode} at start")
+                raise VeilleError(
+                    f"prefect server exited with code {proc.returncode} at start (see {log_path})"
+                )
             try:
                 if httpx.get(f"{api}/health", timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
-                raise VeilleError(f"prefect server did not answer on {api} within {timeout:.0f} s")
+                raise VeilleError(
+                    f"prefect server did not answer on {api} within {timeout:.0f} s "
+                    f"(see {log_path})"
+                )
             time.sleep(0.5)
         yield api
     finally:
@@ -173,6 +213,7 @@ def serve_forever(
     if os.environ.get("PREFECT_API_URL"):
         _serve()
         return
+    check_scheduler_works()
     with local_prefect_server() as api:
         os.environ["PREFECT_API_URL"] = api
         print(f"Prefect server (UI and API) on {api.removesuffix('/api')}", flush=True)

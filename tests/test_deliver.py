@@ -233,9 +233,9 @@ def test_no_secret_reaches_the_database_logs_or_output(
     other.fail_next(1)  # one failure, so an error is recorded too
     deliver_pending(db, channels, now=T0)
     deliver_pending(db, channels, now=T0 + timedelta(minutes=2))
-    notify_cli.outbox_command(db=tmp_path / "veille.db", json_out=True, all_rows=True)
-    notify_cli.outbox_command(db=tmp_path / "veille.db", json_out=False, all_rows=True)
-    notify_cli.deliver_command(db=tmp_path / "veille.db", json_out=False, timeout=5)
+    notify_cli.outbox_command(db=tmp_path / "veille.db", config=None, json_out=True, all_rows=True)
+    notify_cli.outbox_command(db=tmp_path / "veille.db", config=None, json_out=False, all_rows=True)
+    notify_cli.deliver_command(db=tmp_path / "veille.db", config=None, json_out=False, timeout=5)
     with contextlib.suppress(BaseException):
         notify_cli.test_notify_command(timeout=5, json_out=False)
     assert len(other.received) == 4  # 3 alerts (one retried) + the test message

@@ -132,6 +132,7 @@ class _Words:
     intention: set[str]
     stake: set[str]
     reporting: set[str]
+    competition: set[str]
 
 
 _WORDS_CACHE: dict[tuple[int, str], _Words] = {}
@@ -156,6 +157,7 @@ def _build_words(lex: Lexicon, lang: str) -> _Words:
         {fold_phrase(w) for w in goal.markers},
         {fold_phrase(w) for w in goal.stake},
         {fold_phrase(v) for v in (markers.reporting_verbs if markers else [])},
+        {fold_phrase(v).split()[-1] for v in (markers.competition if markers else [])},
     )
 
 
@@ -236,6 +238,13 @@ _AUX = {
     "avoir",
     "etre",
 }
+
+
+def competitor(toks: list[Tok], r: int, words: _Words) -> bool:
+    """The name is governed by a competition word ("concurrence désormais Carrefour")."""
+    head = toks[r].head
+    near = toks[max(0, r - 3) : r] + ([toks[head]] if head >= 0 else [])
+    return any(t.lemma in words.competition or t.low in words.competition for t in near)
 
 
 def _keys(toks: list[Tok], i: int) -> set[str]:

@@ -10,7 +10,9 @@ states beyond a single passing sentence.
 
 from __future__ import annotations
 
-from .cues import find_cues
+from functools import partial
+
+from .cues import competitor, find_cues, words_of
 from .entities import Ent
 from .lexicon import Lexicon, fold, normalize_text
 from .model import Detection, Mention
@@ -79,7 +81,9 @@ def _read_relations(lex: Lexicon, article: Article) -> list[Mention]:
         text = sentence_text(article.text, sentence)
         presence = presences[sentence.index]
         extra = carried.get(sentence.index)
-        for ent, cue, rule, rep in assign(toks, ents, cues, presence, by_press, extra):
+        words = words_of(lex, article.lang)
+        rivalry = partial(competitor, toks, words=words)
+        for ent, cue, rule, rep in assign(toks, ents, cues, presence, by_press, extra, rivalry):
             rep = rep or cue_reported(toks, cue, markers)
             if "follow-up" in rule:
                 rep = rep or last_reported.get(ent.id, False)

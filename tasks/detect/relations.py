@@ -13,6 +13,8 @@ from these: the latest by axis rank.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .cues import Cue, Tok
 from .entities import Ent
 from .model import COURTSHIP, DEALS, DEFINITENESS, Mention
@@ -53,6 +55,17 @@ _CLAUSE_DEPS = {"conj", "parataxis", "advcl", "ccomp", "acl:relcl", "acl"}
 _LIGHT = {"DET", "ADP", "PUNCT", "CCONJ", "SPACE"}
 _CLAUSE_ENDS = {";", "tandis", "whereas", "while", "alors"}
 _PUNCT = {",", ".", ";", ":", "(", ")", "«", "»", '"', "the", "a", "an", "of", "to", "in"}
+_COMPARE = {
+    "comme",
+    "like",
+    "unlike",
+    "instar",
+    "contrairement",
+    "face",
+    "contre",
+    "rival",
+    "rivals",
+}
 _DEFINITE = {"le", "ce", "cet", "son", "leur", "the", "this", "its"}
 _BE = {"be", "is", "was", "were", "been", "being", "are", "etre", "ete"}
 
@@ -103,8 +116,13 @@ def _same_clause(toks: list[Tok], a: int, b: int) -> bool:
 
 
 def _blocked(toks: list[Tok], kinds: dict[int, str], cue: Cue, parsed: bool) -> bool:
-    """The cue's deal is someone else's: another company is its subject or its "par" agent."""
-    actor_toks = {i for i, k in kinds.items() if k == "actor"}
+    """The cue's deal is someone else's: another company is its subject, its "par" agent or
+    its partner, while the actor is absent or only a comparison ("Comme Amazon, …")."""
+    actor_toks = {
+        i
+        for i, k in kinds.items()
+        if k == "actor" and not any(t.low in _COMPARE for t in toks[max(0, i - 3) : i])
+    }
     if cue.base in DEALS:
         for k in range(cue.last + 1, min(len(toks), cue.last + 5)):
             if toks[k].low in ("par", "by"):
@@ -114,17 +132,28 @@ def _blocked(toks: list[Tok], kinds: dict[int, str], cue: Cue, parsed: bool) -> 
                 break
     if not parsed:
         agent = _agent_before(toks, kinds, cue)
-        if agent is not None and kinds[agent] != "actor" and cue.base in ("acquired", "approached"):
-            return not (cue.first > 0 and toks[cue.first - 1].low in _BE)
-        return False
+        if agent is None or kinds[agent] == "actor" or cue.base not in _AGENTIVE - {"rumored"}:
+            return False
+        if cue.first > 0 and toks[cue.first - 1].low in _BE and cue.base == "acquired":
+            return False  # passive: "was bought by"
+        near = range(max(0, cue.first - 6), min(len(toks), cue.last + 7))
+        return not any(k in actor_toks for k in near)
     verb = _verb_of(toks, cue)
+    targets = set(cue.tokens) | {verb}
+    attached = {k for k in kinds if _ancestor_distance(toks, k, targets) is not None}
+    attached |= set(_subjects(toks, verb, cue)) & set(kinds)
+    if cue.base in _AGENTIVE and not attached & actor_toks:
+        others = {k for k in attached if kinds[k] in ("rival", "retailer")}
+        if any(kinds[k] == "rival" for k in others):
+            return True  # "Carrefour a signé avec Google": a rival is the other party
+        subjects = {k for k in others if toks[k].dep.startswith("nsubj")}
+        if subjects and len({toks[k].lemma for k in others}) >= 2:
+            return True  # "Auchan discute avec Casino": two retailers, the actor is not party
     subj = _subject(toks, verb)
     if subj is None or subj[1] != "nsubj" or kinds.get(subj[0]) not in ("rival", "retailer"):
         return False
-    targets = set(cue.tokens) | {verb}
-    attached = any(_ancestor_distance(toks, a, targets) for a in actor_toks)
     symmetric = cue.base in ("partnership", "in_talks")
-    return cue.base in _AGENTIVE and not (attached and symmetric)
+    return cue.base in _AGENTIVE and not (bool(attached & actor_toks) and symmetric)
 
 
 def _responders(toks: list[Tok], kinds: dict[int, str], cue: Cue, parsed: bool) -> str:
@@ -179,6 +208,7 @@ def assign(
     presence: str,
     reported: bool,
     carried: list[Ent] | None = None,
+    rivalry: Callable[[int], bool] | None = None,
 ) -> list[tuple[Ent, Cue, str, bool]]:
     """(retailer, cue, rule, reported) for each retailer of the sentence that a cue concerns.
 
@@ -202,6 +232,8 @@ def assign(
         if tok.ent < 0 or kinds[r] != "retailer" or tok.ent in seen_ents:
             continue
         seen_ents.add(tok.ent)
+        if rivalry is not None and rivalry(r):
+            continue  # named as a competitor, not as a party
         picks: list[tuple[Cue, str]] = []
         choice = _governing(toks, r, live, parsed)
         if choice is not None:
