@@ -135,13 +135,27 @@ def make_non_candidates(n: int, words: int, rng: random.Random) -> list[str]:
     return out
 
 
+BACKGROUND = [
+    "Les ventes en volume des produits alimentaires ont reculé de deux points sur un an.",
+    "Le commerce en ligne représente désormais près d'un dixième des achats de courses.",
+    "Les industriels réclament des hausses de tarifs pour compenser le coût de l'énergie.",
+    "Dans les zones rurales, les petits magasins restent le premier lieu d'achat des ménages.",
+    "Les négociations annuelles avec les fournisseurs se sont achevées début mars.",
+    "Les consommateurs arbitrent davantage entre les marques nationales et les premiers prix.",
+    "La livraison à domicile reste coûteuse pour les distributeurs, qui cherchent des relais.",
+    "Plusieurs économistes anticipent une stabilisation des prix d'ici la fin de l'année.",
+]
+
+
 def make_candidate(words: int, rng: random.Random) -> str:
-    """A story about the actor and grocery retail, about ``words`` words long."""
-    sentences: list[str] = []
-    while sum(len(s.split()) for s in sentences) < words:
-        paragraph = rng.sample(CANDIDATE_SENTENCES, 4)
-        sentences.append(" ".join(paragraph))
-    return "\n\n".join(sentences)
+    """A story about the actor and grocery retail, about ``words`` words long: paragraphs of
+    two sentences on the storyline and three of background, as in real coverage."""
+    paragraphs: list[str] = []
+    while sum(len(p.split()) for p in paragraphs) < words:
+        mix = rng.sample(CANDIDATE_SENTENCES, 2) + rng.sample(BACKGROUND, 3)
+        rng.shuffle(mix)
+        paragraphs.append(" ".join(mix))
+    return "\n\n".join(paragraphs)
 
 
 def best_of(runs: int, fn) -> float:  # type: ignore[no-untyped-def]
@@ -179,7 +193,9 @@ def main() -> None:
 
     candidate = make_candidate(800, rng)
     n_words = len(candidate.split())
-    detect_article("Amazon et la distribution", candidate, "fr")  # warm-up
+    start = time.perf_counter()
+    detect_article("Amazon et la distribution", candidate, "fr")  # first sight of its words
+    cold = (time.perf_counter() - start) * 1000
     runs = []
     for _ in range(15):
         start = time.perf_counter()
@@ -194,6 +210,7 @@ def main() -> None:
         f"per {n_words}-word candidate ({len(detection.mentions)} mentions)"
     )
     print(f"  = {statistics.median(runs) / full_parse:.2f}x one full spaCy parse of the article")
+    print(f"  first reading (words never seen by the lemma cache): {cold:.1f} ms")
     goal_pre = "ok" if rate >= 1000 else "MISSED"
     goal_deep = "ok" if statistics.median(runs) <= 60 else "MISSED"
     print(f"goals: prefilter >= 1000/s {goal_pre}; deep <= 60 ms {goal_deep}")

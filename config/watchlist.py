@@ -168,7 +168,8 @@ class Watchlist(_Strict):
 
     def remember_discovered(self, slug: str, name: str) -> None:
         """Keep the display name of a retailer found in the text but not in the list."""
-        self._discovered.setdefault(slug, name)
+        if len(self._discovered) < 10_000:
+            self._discovered.setdefault(slug, name)
 
     def retailer_name(self, slug: str) -> str:
         """The display name of a retailer id: the listed name, else as found in the text."""

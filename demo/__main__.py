@@ -190,10 +190,14 @@ class Demo:
         return 0
 
     def poll(self, config_path: Path) -> int:
-        """One run of the real poll flow; returns the deliveries it queued."""
+        """One run of the real poll flow; returns the deliveries it queued.
+
+        The flow would send them itself, right after storing (``deliver=True``), with apprise's
+        per-channel pacing on; :meth:`deliver` sends them with it off instead.
+        """
         from flows.poll import poll
 
-        summary = poll(config_path=str(config_path))
+        summary = poll(config_path=str(config_path), deliver=False)
         for line in summary["failures"]:
             say(f"  ✗ {line}")
         return int(summary["alerts_queued"])
@@ -201,14 +205,13 @@ class Demo:
     def deliver(self, config_path: Path, queued: int) -> None:
         """Send what the poll queued; the receivers print each message as it arrives.
 
-        ``deliver_pending`` is what the deliver flow runs; it is called here with apprise's
-        per-channel throttle off (``throttle=False``), or each email would wait 5.5 s. Both
+        ``deliver_configured`` is the deliver flow's body, called here with apprise's
+        per-channel pacing off (``throttle=False``), or each email would wait 5.5 s. Both
         receivers print before they answer, so everything is printed when this returns.
         """
         from config.settings import load_config
-        from flows.deliver import deliver_pending
+        from flows.deliver import deliver_configured
         from storage.db import open_db
-        from tasks.notify import load_channels
 
         if not queued:
             say("  (nothing new for the storyline: no alert)")
@@ -216,12 +219,7 @@ class Demo:
         config = load_config(config_path)
         db = open_db(config.settings.database)
         try:
-            result = deliver_pending(
-                db,
-                load_channels(throttle=False),
-                digest_threshold=config.settings.notify.digest_threshold,
-                timeout=config.settings.notify.timeout,
-            )
+            result = deliver_configured(db, config, throttle=False)
         finally:
             db.close()
         if result.failed or result.dead:

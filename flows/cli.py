@@ -416,6 +416,11 @@ def _register() -> None:
     app.command("timeline")(handle_errors(timeline_command))
     app.command("reprocess")(handle_errors(reprocess_command))
 
+    from .detect_cli import detect_command, eval_command
+
+    app.command("detect")(handle_errors(detect_command))
+    app.command("eval")(handle_errors(eval_command))
+
 
 _register()
 

@@ -28,6 +28,16 @@ from tasks.detect.evaluate import Scores, evaluate
 from tasks.errors import VeilleError
 
 _BAD_INPUT = 2
+_SHORT = {
+    "rumored": "rum",
+    "approached": "appr",
+    "in_talks": "talks",
+    "declined": "decl",
+    "denied": "deny",
+    "partnership": "partn",
+    "acquired": "acq",
+    "ended": "end",
+}
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -153,7 +163,7 @@ def print_scores(scores: Scores, console: Console) -> None:
     confusion = Table(title="Status confusion (rows: labelled, columns: detected)")
     confusion.add_column("labelled")
     for status in labels:
-        confusion.add_column(status[:8], justify="right")
+        confusion.add_column(_SHORT.get(status, status), justify="right")
     for gold in labels:
         row = [str(scores.confusion.get((gold, p), "") or "") for p in labels]
         if any(row):

@@ -9,7 +9,6 @@ a free loopback port, serve against it, and stop it on exit — the UI is there 
 from __future__ import annotations
 
 import contextlib
-import inspect
 import os
 import signal
 import socket
@@ -123,22 +122,6 @@ def local_prefect_server(port: int | None = None, timeout: float = 90.0) -> Iter
             proc.wait()
 
 
-def _deliver_flow() -> Any:
-    """The deliver flow, whichever name ``flows.deliver`` gives it (``deliver`` or
-    ``deliver_flow``: the module exposed the latter while the former was being settled)."""
-    from . import deliver as module
-
-    found = getattr(module, "deliver", None)
-    return found if hasattr(found, "to_deployment") else module.deliver_flow
-
-
-def flow_parameters(flow_: Any, candidates: dict[str, Any]) -> dict[str, Any]:
-    """The ``candidates`` the flow's signature takes: a deployment with a parameter the flow
-    does not accept is refused by Prefect when it is created."""
-    accepted = inspect.signature(flow_.fn).parameters
-    return {k: v for k, v in candidates.items() if k in accepted}
-
-
 def build_deployments(
     config: Config,
     config_path: str | None,
@@ -148,26 +131,13 @@ def build_deployments(
 ) -> list[Any]:
     """One deployment per flow, schedules from [settings] (poll 15 min, deliver 5 by default).
 
-    The flows get the config file by absolute path (a run may start in another directory);
-    a flow that takes the database or the outbox settings directly gets them from the config.
+    The flows get the config file by absolute path (a run may start in another directory).
     """
     from .backfill import backfill
+    from .deliver import deliver_flow
     from .poll import poll
 
-    deliver = _deliver_flow()
     params = {"config_path": str(Path(config_path).resolve())} if config_path else {}
-    notify = config.settings.notify
-    deliver_params = flow_parameters(
-        deliver,
-        {
-            **params,
-            "db_path": str(Path(config.settings.database).resolve()),
-            "max_attempts": notify.max_attempts,
-            "base_delay": notify.base_delay,
-            "digest_threshold": notify.digest_threshold,
-            "timeout": notify.timeout,
-        },
-    )
     poll_every = poll_every or timedelta(minutes=config.settings.poll_interval)
     deliver_every = deliver_every or timedelta(minutes=config.settings.deliver_interval)
     return [
@@ -176,12 +146,12 @@ def build_deployments(
             interval=poll_every,
             parameters=params,
             concurrency_limit=1,
-            description="Poll the feeds, store articles and events, queue alerts.",
+            description="Poll the feeds, store articles and events, send the alerts.",
         ),
-        deliver.to_deployment(
+        deliver_flow.to_deployment(
             "scheduled",
             interval=deliver_every,
-            parameters=deliver_params,
+            parameters=params,
             concurrency_limit=1,
             description="Send the pending alerts; retry failed channels with backoff.",
         ),

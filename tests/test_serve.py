@@ -167,3 +167,20 @@ def test_serve_polls_twice_then_stops_on_sigint(tmp_path: Path) -> None:
             proc.wait(timeout=10)
     text = output.read_text()
     assert "poll/scheduled" in text and "Traceback" not in text
+
+
+@pytest.mark.parametrize(
+    ("entrypoint", "name"),
+    [
+        ("flows/poll.py:poll", "poll"),
+        ("flows/deliver.py:deliver_flow", "deliver"),
+        ("flows/backfill.py:backfill", "backfill"),
+    ],
+)
+def test_a_worker_finds_each_flow_by_its_entrypoint(entrypoint: str, name: str) -> None:
+    """What a work pool's worker does with ``flow.from_source(...).deploy()`` or ``prefect
+    deploy``: load the flow from the source tree by ``path:function``."""
+    from prefect.flows import load_flow_from_entrypoint
+
+    repo = Path(__file__).resolve().parents[1]
+    assert load_flow_from_entrypoint(str(repo / entrypoint)).name == name

@@ -157,7 +157,7 @@ def _build_words(lex: Lexicon, lang: str) -> _Words:
         {fold_phrase(w) for w in goal.markers},
         {fold_phrase(w) for w in goal.stake},
         {fold_phrase(v) for v in (markers.reporting_verbs if markers else [])},
-        {fold_phrase(v).split()[-1] for v in (markers.competition if markers else [])},
+        {fold_phrase(v).split()[0] for v in (markers.competition if markers else [])},
     )
 
 
@@ -203,6 +203,10 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
             cue.goal = cue.goal or "purpose"  # the deal is what the approach or the talks are about
         if cue.base in DEALS and any(0 < cue.first - r.first <= 10 for r in rumours):
             cue.goal = "intention"  # "une rumeur prête à Amazon l'envie de racheter X"
+    for end in [c for c in cues if c.base == "ended"]:
+        for deal in [c for c in cues if c.base == "partnership" and 0 < c.first - end.last <= 4]:
+            end.tokens, end.last = end.tokens + deal.tokens, deal.last
+            cues.remove(deal)  # "pulled out of its partnership with X": one cue, ended
     refusals = [c for c in cues if c.base in ("declined", "denied")]
     cues = [
         c

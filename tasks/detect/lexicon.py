@@ -132,6 +132,7 @@ class Lexicon:
         default_factory=dict
     )
     cue_stems: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    lemma_stems: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
 
 _ELISION = {"s'": "se", "d'": "de", "l'": "le", "n'": "ne", "qu'": "que", "j'": "je", "c'": "ce"}
@@ -183,12 +184,20 @@ _STOP = {
 }
 
 
-def _cue_stems(watchlist: Watchlist) -> dict[str, re.Pattern[str]]:
+def _cue_stems(watchlist: Watchlist, with_markers: bool = False) -> dict[str, re.Pattern[str]]:
     """Per language, one regex of 4-letter word starts that any inflection of a cue shares, so a
-    sentence with none of them is not worth parsing."""
+    sentence with none of them is not worth parsing (and, ``with_markers``, a word with none of
+    them, nor of the marker words, is not worth lemmatizing)."""
     out: dict[str, re.Pattern[str]] = {}
     for lang, cues in watchlist.cues.items():
         stems: set[str] = set()
+        if with_markers:
+            markers = watchlist.markers.get(lang)
+            extra = cues.goal.purpose + cues.goal.markers + cues.goal.modals + cues.goal.stake
+            if markers is not None:
+                extra += markers.reported + markers.reporting_verbs + markers.competition
+            for phrase in extra:
+                stems.update(w[:4] for w in cue_lemmas(phrase) if len(w) >= 3)
         for table in (cues, cues.negated):
             for items in table.model_dump().values():
                 if not isinstance(items, list):
@@ -235,6 +244,7 @@ def compile_lexicon(watchlist: Watchlist) -> Lexicon:
         retail_noun_re=bounded(nouns),
         cues=_compile_cues(watchlist),
         cue_stems=_cue_stems(watchlist),
+        lemma_stems=_cue_stems(watchlist, with_markers=True),
     )
 
 

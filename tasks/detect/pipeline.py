@@ -10,16 +10,17 @@ states beyond a single passing sentence.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import partial
 
-from .cues import competitor, find_cues, words_of
+from .cues import Cue, Tok, competitor, find_cues, words_of
 from .entities import Ent
 from .lexicon import Lexicon, fold, normalize_text
 from .model import Detection, Mention
 from .prefilter import is_candidate
 from .reader import Article, actor_presence, english_sentence, guess_language, parse_french, prepare
 from .relations import assign, merge
-from .sentences import sentence_text
+from .sentences import Sentence, sentence_text
 from .speech import cue_reported, reported_markers
 
 _DEEP_LANGS = ("fr", "en")
@@ -40,10 +41,20 @@ def read_article(lex: Lexicon, title: str | None, text: str, lang: str | None) -
     return Detection(_relevant(lex, article, title, mentions), mentions)
 
 
-def _read_relations(lex: Lexicon, article: Article) -> list[Mention]:
-    picked = []
-    presences: dict[int, str] = {}
-    carried: dict[int, list[Ent]] = {}
+@dataclass
+class _Plan:
+    """Which sentences to parse, and what each may speak of."""
+
+    picked: list[Sentence] = field(default_factory=list)
+    presences: dict[int, str] = field(default_factory=dict)
+    carried: dict[int, list[Ent]] = field(default_factory=dict)
+    topical: set[int] = field(default_factory=set)
+
+
+def _plan(lex: Lexicon, article: Article, topic: Ent | None) -> _Plan:
+    """Sentences worth parsing: a retailer (or the one before's, or the topic retailer by a
+    description), a word a cue could inflect, and the actor taking part."""
+    plan = _Plan()
     previous: list[Ent] = []
     stems = lex.cue_stems.get(article.lang)
     for sentence in article.sentences:
@@ -53,15 +64,28 @@ def _read_relations(lex: Lexicon, article: Article) -> list[Mention]:
         if stems is not None and not stems.search(article.folded, sentence.start, sentence.end):
             continue  # no word that any cue could be an inflection of: nothing to parse
         if not retailers:
-            # a sentence that may answer for the retailers of the one before
+            # a sentence that may answer for the retailers of the one before, or that names
+            # the article's one retailer by a description ("la chaîne", "the grocer")
             prev = article.sentences[sentence.index - 1] if sentence.index else None
-            if not before or prev is None or prev.paragraph != sentence.paragraph:
+            if before and prev is not None and prev.paragraph == sentence.paragraph:
+                plan.carried[sentence.index] = before
+            elif topic is not None and any(e.kind == "actor" for e in ents):
+                if not lex.retail_noun_re.search(article.folded, sentence.start, sentence.end):
+                    continue
+                plan.topical.add(sentence.index)
+            else:
                 continue
-            carried[sentence.index] = before
         presence = actor_presence(lex, article, sentence.index)
         if presence:
-            picked.append(sentence)
-            presences[sentence.index] = presence
+            plan.picked.append(sentence)
+            plan.presences[sentence.index] = presence
+    return plan
+
+
+def _read_relations(lex: Lexicon, article: Article) -> list[Mention]:
+    topic = _topic_retailer(article)
+    plan = _plan(lex, article, topic)
+    picked, presences, carried, topical = plan.picked, plan.presences, plan.carried, plan.topical
     if not picked:
         return []
     if article.lang == "fr":
@@ -83,6 +107,9 @@ def _read_relations(lex: Lexicon, article: Article) -> list[Mention]:
         extra = carried.get(sentence.index)
         words = words_of(lex, article.lang)
         rivalry = partial(competitor, toks, words=words)
+        if sentence.index in topical and topic is not None:
+            found += _topical(lex, toks, cues, topic, text, by_press, markers)
+            continue
         for ent, cue, rule, rep in assign(toks, ents, cues, presence, by_press, extra, rivalry):
             rep = rep or cue_reported(toks, cue, markers)
             if "follow-up" in rule:
@@ -95,6 +122,41 @@ def _read_relations(lex: Lexicon, article: Article) -> list[Mention]:
             reported_now[ent.id] = rep
         last_reported = reported_now
     return merge(found)
+
+
+def _topic_retailer(article: Article) -> Ent | None:
+    """The retailer the article is about: named at least twice, more often than any other."""
+    counts: dict[str, list[Ent]] = {}
+    for e in article.ents:
+        if e.kind == "retailer" and not e.discovered:
+            counts.setdefault(e.id, []).append(e)
+    ranked = sorted(counts.values(), key=len, reverse=True)
+    if not ranked or len(ranked[0]) < 2 or (len(ranked) > 1 and len(ranked[1]) == len(ranked[0])):
+        return None
+    return ranked[0][0]
+
+
+def _topical(
+    lex: Lexicon,
+    toks: list[Tok],
+    cues: list[Cue],
+    topic: Ent,
+    text: str,
+    by_press: bool,
+    markers: list[int],
+) -> list[Mention]:
+    """An acquisition by the actor of "la chaîne", "les magasins", "the grocer": the article's
+    topic retailer, when the sentence names no other."""
+    out = []
+    nouns = {w for n in lex.retail_nouns for w in n.split()[-1:]}
+    for cue in cues:
+        if cue.status != "acquired" or cue.negated or cue.goal:
+            continue
+        after = toks[cue.last + 1 : cue.last + 6]
+        if any(t.lemma in nouns or t.low in nouns for t in after):
+            rep = by_press or cue.conditional or cue_reported(toks, cue, markers)
+            out.append(Mention(topic.id, "acquired", rep, text, False, cue.text, "lemma+topic"))
+    return out
 
 
 def _relevant(lex: Lexicon, article: Article, title: str | None, mentions: list[Mention]) -> bool:
@@ -114,8 +176,8 @@ def _relevant(lex: Lexicon, article: Article, title: str | None, mentions: list[
         return True
     if article.lang not in _DEEP_LANGS:
         return named >= 2
-    if mentions and named >= 2:
-        return True
+    if mentions and (named >= 2 or named * 4 >= len(article.sentences)):
+        return True  # the actor is party to a relation and not just a passing name
     counts: dict[str, int] = {}
     for e in retailers:
         counts[e.id] = counts.get(e.id, 0) + 1

@@ -7,11 +7,11 @@ before the parser runs, so "Système U" or "E.Leclerc" is one proper noun, never
 English sentences go through a rule tokenizer with an English lemma rule. Other languages get
 relevance only.
 
-Per sentence a retailer takes the cue that governs it in the parse (the cue is an ancestor of
-the name, or the name is the cue's subject), else the nearest cue of its clause; the actor must
-take part: named, described ("le géant de Seattle"), a weak description or a pronoun that
-resolves to it within the paragraph, or — for a refusal or a denial only — named in the same
-paragraph. A cue whose subject is another company (Walmart buying Asda) is not the actor's.
+This module prepares an article (names, sentences), tells how the actor takes part in a
+sentence — named, described ("le géant de Seattle"), a weak description ("l'américain") or a
+pronoun that resolves to it (the nearest organisation before it is the actor), or only named
+in the same paragraph — and turns sentences into tokens. Which cue concerns which retailer is
+:mod:`.relations`; the orchestration is :mod:`.pipeline`.
 """
 
 from __future__ import annotations
@@ -27,30 +27,8 @@ from .sentences import Sentence, split_sentences
 
 _NLP: Any = None
 _SPACES = re.compile(r"\s")
-_FR_HINTS = {
-    " le ",
-    " la ",
-    " les ",
-    " des ",
-    " est ",
-    " une ",
-    " pour ",
-    " dans ",
-    " qui ",
-    " avec ",
-}
-_EN_HINTS = {
-    " the ",
-    " and ",
-    " is ",
-    " was ",
-    " with ",
-    " for ",
-    " that ",
-    " has ",
-    " of ",
-    " to ",
-}
+_FR_HINTS = ("le", "la", "les", "des", "est", "une", "pour", "dans", "qui", "avec")
+_EN_HINTS = ("the", "and", "is", "was", "with", "for", "that", "has", "of", "to")
 
 
 def get_nlp() -> Any:
@@ -69,25 +47,11 @@ def get_nlp() -> Any:
 def guess_language(folded: str) -> str:
     """fr, en or other, from the commonest function words when the feed gives no language."""
     sample = " " + " ".join(folded[:3000].split()) + " "
-    fr = sum(sample.count(w) for w in _FR_HINTS)
-    en = sum(sample.count(w) for w in _EN_HINTS)
+    fr = sum(sample.count(f" {w} ") for w in _FR_HINTS)
+    en = sum(sample.count(f" {w} ") for w in _EN_HINTS)
     if fr == en == 0:
         return "other"
     return "fr" if fr >= en else "en"
-
-
-@dataclass
-class Found:
-    """One retailer–status finding in one sentence, before the article-level merge."""
-
-    retailer: str
-    status: str
-    reported: bool
-    sentence: str
-    discovered: bool
-    cue: str
-    rule: str
-    order: int
 
 
 @dataclass
@@ -184,14 +148,16 @@ def parse_french(lex: Lexicon, article: Article, picked: list[Sentence]) -> list
         docs.append(doc)
     out: list[list[Tok]] = []
     lemmatizer = nlp.get_pipe("lemmatizer")
+    worth = lex.lemma_stems.get("fr")
     for sentence, doc in zip(picked, nlp.pipe(docs), strict=True):
         ents = _ents_in(article, sentence)
         toks = []
         for token in doc:
+            low = fold(token.text)
             tok = Tok(
                 token.text,
-                _lemma(lemmatizer, token),
-                fold(token.text),
+                _lemma(lemmatizer, token) if _worth(token.pos_, low, worth) else low,
+                low,
                 token.pos_,
                 token.dep_,
                 token.head.i if token.head.i != token.i else -1,
@@ -207,6 +173,12 @@ def parse_french(lex: Lexicon, article: Article, picked: list[Sentence]) -> list
 
 
 _LEMMAS: dict[tuple[str, str], str] = {}
+
+
+def _worth(pos: str, low: str, stems: re.Pattern[str] | None) -> bool:
+    """Lemmatize verbs (irregular: "met", "pris", "dit") and words that may be a cue or a
+    marker; spaCy's French rules are slow on a word's first sight, and the rest is not read."""
+    return pos in ("VERB", "AUX") or stems is None or stems.match(low) is not None
 
 
 def _lemma(lemmatizer: Any, token: Any) -> str:

@@ -1,5 +1,15 @@
 """From cues to (retailer, status) findings in a sentence, and the per-article merge.
 
+In a sentence a retailer takes the cue that governs it in the parse (the cue is an ancestor of
+the name without leaving its clause, or the name is the subject of the cue's verb; a cue lying
+between the two wins over a parse that reached across it), else the nearest cue of its clause.
+A cue is dropped when its deal belongs to others: another company is its active subject, its
+"par"/"by" agent or its partner while the actor is absent, only compared ("Comme Amazon, …")
+or named as the competition. A refusal or a denial belongs to the retailer that is its
+subject; with an anaphoric subject ("le groupe", "aucun", "ces interlocuteurs") or none, it
+answers for every retailer of the clause — or of the sentence before, when this one names
+none. A retailer governed by a competition word ("concurrence Carrefour") is no party.
+
 Merge rule (why several mentions per retailer may come out): FORMAT.md scores (id, retailer,
 status) triples and its labels keep two statuses for one retailer when the text states two
 different kinds of link, e.g. an existing partnership (lockers in Leclerc's stores) *and* a new
@@ -7,8 +17,8 @@ approach. So statuses fall on two axes: the courtship (rumored < approached < in
 declined/denied) and the deal (partnership < acquired < ended). An article yields at most one
 status per axis per retailer, the most definite one; an acquisition or an end supersedes a
 rumour, an approach or talks (they led to it). Within a status a confirmed sentence beats a
-reported one. DESIGN.md's "one status per (retailer, article)" is what the event stage derives
-from these: the latest by axis rank.
+reported one. Where a single status per (retailer, article) is wanted (DESIGN.md), take the
+deal status when there is one (it is the standing link), else the courtship status.
 """
 
 from __future__ import annotations
@@ -66,7 +76,21 @@ _COMPARE = {
     "rival",
     "rivals",
 }
-_DEFINITE = {"le", "ce", "cet", "son", "leur", "the", "this", "its"}
+_DEFINITE = {
+    "le",
+    "la",
+    "les",
+    "l'",
+    "ce",
+    "cet",
+    "cette",
+    "son",
+    "sa",
+    "leur",
+    "the",
+    "this",
+    "its",
+}
 _BE = {"be", "is", "was", "were", "been", "being", "are", "etre", "ete"}
 
 
@@ -115,13 +139,23 @@ def _same_clause(toks: list[Tok], a: int, b: int) -> bool:
     return not any(toks[k].low in _CLAUSE_ENDS for k in range(lo + 1, hi))
 
 
-def _blocked(toks: list[Tok], kinds: dict[int, str], cue: Cue, parsed: bool) -> bool:
+def _blocked(
+    toks: list[Tok],
+    kinds: dict[int, str],
+    cue: Cue,
+    cues: list[Cue],
+    parsed: bool,
+    rivalry: Callable[[int], bool],
+) -> bool:
     """The cue's deal is someone else's: another company is its subject, its "par" agent or
-    its partner, while the actor is absent or only a comparison ("Comme Amazon, …")."""
+    its partner, while the actor is absent, a comparison ("Comme Amazon, …") or the
+    competition ("pour mieux résister à Amazon")."""
     actor_toks = {
         i
         for i, k in kinds.items()
-        if k == "actor" and not any(t.low in _COMPARE for t in toks[max(0, i - 3) : i])
+        if k == "actor"
+        and not any(t.low in _COMPARE for t in toks[max(0, i - 3) : i])
+        and not rivalry(i)
     }
     if cue.base in DEALS:
         for k in range(cue.last + 1, min(len(toks), cue.last + 5)):
@@ -139,8 +173,7 @@ def _blocked(toks: list[Tok], kinds: dict[int, str], cue: Cue, parsed: bool) -> 
         near = range(max(0, cue.first - 6), min(len(toks), cue.last + 7))
         return not any(k in actor_toks for k in near)
     verb = _verb_of(toks, cue)
-    targets = set(cue.tokens) | {verb}
-    attached = {k for k in kinds if _ancestor_distance(toks, k, targets) is not None}
+    attached = {k for k in kinds if _nearest_cue(toks, k, cues) is cue}
     attached |= set(_subjects(toks, verb, cue)) & set(kinds)
     if cue.base in _AGENTIVE and not attached & actor_toks:
         others = {k for k in attached if kinds[k] in ("rival", "retailer")}
@@ -154,6 +187,16 @@ def _blocked(toks: list[Tok], kinds: dict[int, str], cue: Cue, parsed: bool) -> 
         return False
     symmetric = cue.base in ("partnership", "in_talks")
     return cue.base in _AGENTIVE and not (bool(attached & actor_toks) and symmetric)
+
+
+def _nearest_cue(toks: list[Tok], k: int, cues: list[Cue]) -> Cue | None:
+    """The cue a name hangs under in the parse (the closest one up its chain of heads)."""
+    best: tuple[int, Cue] | None = None
+    for cue in cues:
+        d = _ancestor_distance(toks, k, set(cue.tokens) | {_verb_of(toks, cue)})
+        if d is not None and (best is None or d < best[0]):
+            best = (d, cue)
+    return best[1] if best else None
 
 
 def _responders(toks: list[Tok], kinds: dict[int, str], cue: Cue, parsed: bool) -> str:
@@ -216,7 +259,8 @@ def assign(
     answers for them ("Le distributeur a refusé", "ces interlocuteurs n'ont pas donné suite")."""
     parsed = any(t.head >= 0 for t in toks)
     kinds = {i: ents[t.ent].kind for i, t in enumerate(toks) if t.ent >= 0}
-    live = [c for c in cues if not _blocked(toks, kinds, c, parsed)]
+    rivalry = rivalry or (lambda _: False)
+    live = [c for c in cues if not _blocked(toks, kinds, c, cues, parsed, rivalry)]
     who = {id(c): _responders(toks, kinds, c, parsed) for c in live if c.base in _RESPONSES}
     live = [c for c in live if who.get(id(c)) != "other"]
     out: list[tuple[Ent, Cue, str, bool]] = []

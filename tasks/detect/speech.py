@@ -72,6 +72,8 @@ def _clause_head(toks: list[Tok], i: int) -> int:
 
 def cue_reported(toks: list[Tok], cue: Cue, markers: list[int]) -> bool:
     """A marker reports the cue when it stands in the cue's clause or a clause above it."""
+    if cue.status == "denied":
+        markers = [m for m in markers if m < cue.first]  # "denied reports that…": the object
     if not markers:
         return False
     if all(t.head < 0 for t in toks):
