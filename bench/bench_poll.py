@@ -48,9 +48,8 @@ def load_pages() -> list[bytes]:
     pages = []
     for a in load_corpus():
         body = "".join(f"<p>{p}</p>" for p in a.paragraphs)
-        pages.append(
-            f'<html lang="fr"><body><article><h1>{a.title}</h1>{body}</article></body></html>'.encode()
-        )
+        html = f'<html lang="fr"><body><article><h1>{a.title}</h1>{body}</article></body></html>'
+        pages.append(html.encode())
     return pages
 
 
