@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -65,9 +64,8 @@ def test_kill_9_at_random_points_then_a_fresh_poll_gives_the_same_events(tmp_pat
         baseline_db = tmp_path / "baseline.db"
         baseline_cfg = write_config(tmp_path / "baseline.toml", news, baseline_db)
 
-        started = time.monotonic()
-        drive(baseline_cfg, runs=0, max_delay=0)
-        duration = time.monotonic() - started
+        # The uninterrupted poll's own duration (imports and model load excluded).
+        duration = float(drive(baseline_cfg, runs=0, max_delay=0)[-1].split()[2])
         expected = events(baseline_db)
         assert expected, "the demo corpus must produce events"
 
@@ -77,9 +75,9 @@ def test_kill_9_at_random_points_then_a_fresh_poll_gives_the_same_events(tmp_pat
         for seed in range(10):
             crash_db = tmp_path / f"crash{seed}.db"
             crash_cfg = write_config(tmp_path / f"crash{seed}.toml", news, crash_db)
-            lines = drive(crash_cfg, runs=5, max_delay=duration * 0.5, seed=seed)
+            lines = drive(crash_cfg, runs=5, max_delay=duration * 0.4, seed=seed)
             killed += sum(ln.startswith("killed") for ln in lines)
-            assert lines[-1] == "final 0", lines
+            assert lines[-1].startswith("final 0 "), lines
             got = events(crash_db)
             assert got == expected, f"seed {seed}: {lines}"  # a list: none twice either
     assert killed >= 40  # most of the 50 runs really died mid-poll

@@ -75,7 +75,11 @@ _STARTERS = {
 }
 _ENUM_GAP = re.compile(r"^\s*(?:,|;|/|&|\bet\b|\bou\b|\band\b|\bor\b|,\s*(?:et|and|ou|or)\b)\s*$")
 _WORD = re.compile(r"[\w.'&-]+")
-_NAME = re.compile(r"[A-Z][\w&'-]*(?:[ -](?:[A-Z][\w&'-]*|de|du|des|d'|&)){0,3}")
+# A name: capitalised words, joined by a function word or an elision only when a capitalised word
+# follows ("Marks & Spencer", "Grande Épicerie de Paris", "Maison d'Alice"): a lowercase word
+# or an elision before a lowercase word ("Halles Delvaux d'un rachat", "X de la région") ends it.
+_CAP = r"[A-ZÀ-ÖØ-Ý][\w&-]*(?:'[A-ZÀ-ÖØ-Ý][\w&-]*)?"
+_NAME = re.compile(_CAP + r"(?:(?: |-|(?: (?:de|du|des|&) )|(?: d'))" + _CAP + r"){0,3}")
 _NAME_STOP = {
     "Le",
     "La",
@@ -295,7 +299,64 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
         if lex.names.fullmatch(folded[start:end]):
             continue
         out.append(Ent("retailer", slugify(name), start, end, name, discovered=True))
+    out += _discover_after(lex, text, folded, taken + [(e.start, e.end) for e in out])
+    return _everywhere(text, out, taken)
+
+
+def _discover_after(
+    lex: Lexicon, text: str, folded: str, taken: list[tuple[int, int]]
+) -> list[Ent]:
+    """The apposition after the name: "les Halles Dupont, chaîne de supermarchés belge"."""
+    out: list[Ent] = []
+    for match in _apposition_after_re(lex).finditer(folded):
+        comma = match.start()
+        found = _NAME_BEFORE.search(text[max(0, comma - 60) : comma])
+        if not found:
+            continue
+        words = found.group(1).split()
+        while words and words[0] in _NAME_STOP:
+            words.pop(0)
+        name = " ".join(words)
+        if len(name) < 3 or name.split()[0] in _NAME_STOP:
+            continue
+        end = comma
+        start = end - len(name)
+        if any(s < end and start < e for s, e in taken) or lex.names.fullmatch(folded[start:end]):
+            continue
+        prev = text[max(0, start - 2) : start]
+        if prev.strip() in (".", "") and start > 1 and prev.strip() == ".":
+            continue  # a sentence's first word is capitalised whatever it is
+        out.append(Ent("retailer", slugify(name), start, end, name, discovered=True))
     return out
+
+
+def _everywhere(text: str, found: list[Ent], taken: list[tuple[int, int]]) -> list[Ent]:
+    """A name once introduced by an apposition is that retailer wherever the article repeats it."""
+    out = list(found)
+    spans = taken + [(e.start, e.end) for e in found]
+    for name in {e.text: e for e in found}.values():
+        pattern = re.compile(r"(?<![\w'])" + re.escape(name.text) + r"(?![\w])")
+        for match in pattern.finditer(text):
+            a, b = match.span()
+            if any(s < b and a < e for s, e in spans):
+                continue
+            spans.append((a, b))
+            out.append(Ent("retailer", name.id, a, b, name.text, discovered=True))
+    return out
+
+
+_NAME_BEFORE = re.compile(r"(?<![\w'])(" + _NAME.pattern + r")$")
+_AFTER: dict[int, re.Pattern[str]] = {}
+
+
+def _apposition_after_re(lex: Lexicon) -> re.Pattern[str]:
+    key = id(lex)
+    if key not in _AFTER:
+        singular = sorted({n for n in lex.retail_nouns if not n.endswith("s")})
+        _AFTER[key] = re.compile(
+            r", (?:(?:la|le|une|un|l') ?)?(?:" + trie_pattern(singular) + r")\b"
+        )
+    return _AFTER[key]
 
 
 _DISCOVERY: dict[int, re.Pattern[str]] = {}

@@ -6,6 +6,10 @@
 - a confusion table of statuses over (id, retailer) pairs ("none" where one side has nothing);
 - the misses, to read.
 
+Two label layouts are read: the corpus's (``relevant`` and ``mentions`` at the top of the item,
+corpus/FORMAT.md) and the demo corpus's (the same two under ``expected``, demo/corpus), so one
+scorer measures the detector on the dev set and on an independent held-out set.
+
 Pure: the caller reads the file and passes the items.
 """
 
@@ -80,6 +84,18 @@ class Scores:
         }
 
 
+def labels(item: dict[str, Any]) -> dict[str, Any]:
+    """The item with its labels at the top: a demo item's ``expected`` block lifted up."""
+    expected = item.get("expected")
+    if not isinstance(expected, dict):
+        return item
+    return {
+        **item,
+        "relevant": bool(expected.get("relevant")),
+        "mentions": list(expected.get("mentions") or []),
+    }
+
+
 def _prf(gold: set[Any], predicted: set[Any]) -> PRF:
     return PRF(len(gold & predicted), len(predicted - gold), len(gold - predicted))
 
@@ -94,7 +110,7 @@ def score(gold_items: Iterable[dict[str, Any]], predictions: dict[str, dict[str,
     confusion: Counter[tuple[str, str]] = Counter()
     misses: list[dict[str, Any]] = []
     count = 0
-    for item in gold_items:
+    for item in map(labels, gold_items):
         count += 1
         item_id = str(item["id"])
         pred = predictions.get(item_id, {"relevant": False, "mentions": []})

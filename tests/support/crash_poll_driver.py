@@ -5,7 +5,8 @@
 Imports everything and loads the detector once, then forks one child per run: each child runs
 the real poll (``run_poll``, tasks called in threads without Prefect's bookkeeping, which is not
 where veille keeps its state) and is killed with SIGKILL after a random delay. A last child runs
-to completion. Prints one line per run: ``killed``/``finished`` and the delay.
+to completion. Prints one line per run: ``killed``/``finished`` and the delay, then
+``final <exit code> <seconds>``.
 """
 
 from __future__ import annotations
@@ -55,11 +56,12 @@ def main() -> None:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
         print(f"{'finished' if finished else 'killed'} {delay:.3f}", flush=True)
+    started = time.monotonic()
     pid = os.fork()
     if pid == 0:
         child()
     _, status = os.waitpid(pid, 0)
-    print(f"final {os.waitstatus_to_exitcode(status)}", flush=True)
+    print(f"final {os.waitstatus_to_exitcode(status)} {time.monotonic() - started:.3f}", flush=True)
 
 
 if __name__ == "__main__":
