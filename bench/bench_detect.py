@@ -1,13 +1,17 @@
 """Detector speed: prefilter articles/s on non-candidates, deep reading ms per 800-word candidate.
 
 Run: ``.venv/bin/python bench/bench_detect.py``. Articles are generated here (own words, fixed
-seed); figures are printed with a reference measured in the same run on the same machine (a
-bare ``str.lower()`` pass, one ``re`` search for a single word), so they compare across machines.
+seed), and real-looking candidates are cut from the demo corpus (demo/corpus/articles.jsonl:
+its relevant articles concatenated into 800-word texts, read with the lemma cache emptied
+before each, the cold case a poll meets on new words). Figures are printed with a reference
+measured in the same run on the same machine (a bare ``str.lower()`` pass, one ``re`` search
+for a single word), so they compare across machines.
 Goals (issue 4): prefilter >= 1,000 articles/s on one core; deep reading <= 60 ms per candidate.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import statistics
@@ -17,10 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tasks.detect import detect_article, load_default_watchlist, prefilter
+from tasks.detect import detect_article, load_default_watchlist, prefilter, reader
 from tasks.detect.lexicon import fold, lexicon_for, normalize_text
 from tasks.detect.prefilter import is_candidate
 from tasks.detect.reader import get_nlp
+
+DEMO = Path(__file__).resolve().parents[1] / "demo" / "corpus" / "articles.jsonl"
 
 WORDS = [
     "le",
@@ -158,6 +164,34 @@ def make_candidate(words: int, rng: random.Random) -> str:
     return "\n\n".join(paragraphs)
 
 
+def demo_candidates(words: int) -> list[str]:
+    """The demo corpus's relevant articles, concatenated and cut into ``words``-word texts."""
+    if not DEMO.exists():
+        return []
+    items = [json.loads(line) for line in DEMO.read_text(encoding="utf-8").splitlines() if line]
+    texts = [i["text"] for i in items if i.get("expected", {}).get("relevant")]
+    out: list[str] = []
+    current: list[str] = []
+    for text in texts:
+        current.append(text)
+        joined = "\n\n".join(current)
+        if len(joined.split()) >= words:
+            out.append(" ".join(joined.split(" ")[:words]))
+            current = []
+    return out
+
+
+def cold_real(words: int) -> list[float]:
+    """ms per real-looking candidate, the lemma cache emptied before each."""
+    times = []
+    for text in demo_candidates(words):
+        reader._LEMMAS.clear()
+        start = time.perf_counter()
+        detect_article("Amazon et la distribution", text, "fr")
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
 def best_of(runs: int, fn) -> float:  # type: ignore[no-untyped-def]
     """The fastest of a few runs, in seconds (the least disturbed by other processes)."""
     times = []
@@ -211,8 +245,15 @@ def main() -> None:
     )
     print(f"  = {statistics.median(runs) / full_parse:.2f}x one full spaCy parse of the article")
     print(f"  first reading (words never seen by the lemma cache): {cold:.1f} ms")
+    real = cold_real(800)
+    if real:
+        print(
+            f"deep reading, cold, real-looking text: {statistics.median(real):.1f} ms median, "
+            f"{max(real):.1f} ms worst over {len(real)} 800-word demo-corpus candidates"
+        )
+    worst = max(statistics.median(runs), statistics.median(real) if real else 0.0)
     goal_pre = "ok" if rate >= 1000 else "MISSED"
-    goal_deep = "ok" if statistics.median(runs) <= 60 else "MISSED"
+    goal_deep = "ok" if worst <= 60 else "MISSED"
     print(f"goals: prefilter >= 1000/s {goal_pre}; deep <= 60 ms {goal_deep}")
 
 

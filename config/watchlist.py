@@ -73,6 +73,7 @@ class Retailer(_Strict):
     aliases: list[str] = Field(min_length=1)
     short_aliases: list[str] = []
     group: str | None = None
+    flagship: str | None = None
     country: str = Field(min_length=2, max_length=2)
     case_sensitive: bool = False
     strict: bool = False
@@ -126,6 +127,7 @@ class Markers(_Strict):
     reporting_verbs: list[str] = []
     modals: list[str] = []
     competition: list[str] = []
+    speech: list[str] = []
 
 
 class English(_Strict):
@@ -157,6 +159,8 @@ class Watchlist(_Strict):
         for retailer in retailers:
             if retailer.group is not None and retailer.group not in known:
                 raise ValueError(f"a listed retailer id as group of {retailer.id}")
+            if retailer.flagship is not None and retailer.flagship not in known:
+                raise ValueError(f"a listed retailer id as flagship of {retailer.id}")
         return retailers
 
     def retailer(self, slug: str) -> Retailer | None:

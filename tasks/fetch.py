@@ -268,6 +268,9 @@ class Fetcher:
                     raise FetchError("bad_url", url, f"bad redirect: {one_line(exc)}") from None
             lower = {k.lower(): v for k, v in response.headers.items()}
             if status == 304:
+                # A 304 has no body; reading it ends the exchange, so the connection goes back to
+                # the pool instead of being dropped (a new connection per unchanged feed).
+                response.read()
                 return _result(response, lower, b"", start, not_modified=True)
             if not 200 <= status < 300:
                 raise _status_error(url, status, lower, opts)

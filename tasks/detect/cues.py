@@ -54,7 +54,9 @@ class Tok:
     dep: str = ""
     head: int = -1
     cnd: bool = False
+    ent: int = -1
     ent: int = -1  # index into the sentence's entities, -1 for none
+    plup: bool = False  # a verb in the pluperfect ("avait approché"): background, not news
 
 
 @dataclass
@@ -71,6 +73,7 @@ class Cue:
     rule: str = "lemma"
     tokens: list[int] = field(default_factory=list)
     base: str = ""  # the status before goal handling
+    background: bool = False  # told in the pluperfect: a recap of what had happened
 
 
 def english_lemma(word: str, irregular: dict[str, str]) -> str:
@@ -133,6 +136,7 @@ class _Words:
     stake: set[str]
     reporting: set[str]
     competition: set[str]
+    speech: set[str]
 
 
 _WORDS_CACHE: dict[tuple[int, str], _Words] = {}
@@ -158,6 +162,7 @@ def _build_words(lex: Lexicon, lang: str) -> _Words:
         {fold_phrase(w) for w in goal.stake},
         {fold_phrase(v) for v in (markers.reporting_verbs if markers else [])},
         {fold_phrase(v).split()[0] for v in (markers.competition if markers else [])},
+        {w for v in (markers.speech if markers else []) for w in fold_phrase(v).split()[-1:]},
     )
 
 
@@ -194,6 +199,7 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
         for f, own in zip(found, spans, strict=True)
         if (c := _resolve(toks, f[1], f[2], hidden, words, set().union(*spans) - own)) is not None
     ]
+    cues = [c for c in cues if not (c.base == "declined" and _no_comment(toks, c, words))]
     talks = [c for c in cues if c.status in ("approached", "in_talks")]
     rumours = [c for c in cues if c.base == "rumored" and not c.negated]
     for cue in cues:
@@ -225,6 +231,18 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
             cue.status, cue.rule = "rumored", "intention"
         kept.append(cue)
     return kept
+
+
+def _no_comment(toks: list[Tok], cue: Cue, words: _Words) -> bool:
+    """A refusal to speak, not a refusal of the deal: the refusal's complement, within a few
+    words of its clause, is a speech word ("n'a pas souhaité réagir", "declined to comment")."""
+    for k in range(cue.last + 1, min(len(toks), cue.last + 5)):
+        tok = toks[k]
+        if tok.low in _CLAUSE_BREAK or tok.ent >= 0:
+            return False
+        if tok.lemma in words.speech or tok.low.split("'")[-1] in words.speech:
+            return True
+    return False
 
 
 _AUX = {
@@ -315,6 +333,7 @@ def _resolve(
             modal = modal or toks[k].lemma in words.modals
     text = " ".join(toks[k].text for k in span)
     cue = Cue(status, first, head, text, negated, conditional or modal, tokens=span, base=status)
+    cue.background = any(toks[k].plup for k in [*span, *_ancestors(toks, head, 3)])
     if negated:
         cue.rule = "negation"
     if status in DEALS and not negated:

@@ -323,9 +323,6 @@ def _discover_after(
         start = end - len(name)
         if any(s < end and start < e for s, e in taken) or lex.names.fullmatch(folded[start:end]):
             continue
-        prev = text[max(0, start - 2) : start]
-        if prev.strip() in (".", "") and start > 1 and prev.strip() == ".":
-            continue  # a sentence's first word is capitalised whatever it is
         out.append(Ent("retailer", slugify(name), start, end, name, discovered=True))
     return out
 

@@ -196,6 +196,7 @@ def _cue_stems(watchlist: Watchlist, with_markers: bool = False) -> dict[str, re
             extra = cues.goal.purpose + cues.goal.markers + cues.goal.modals + cues.goal.stake
             if markers is not None:
                 extra += markers.reported + markers.reporting_verbs + markers.competition
+                extra += markers.speech
             for phrase in extra:
                 stems.update(w[:4] for w in cue_lemmas(phrase) if len(w) >= 3)
         for table in (cues, cues.negated):
@@ -210,6 +211,16 @@ def _cue_stems(watchlist: Watchlist, with_markers: bool = False) -> dict[str, re
     return out
 
 
+def _contracted(phrases: list[str]) -> list[str]:
+    """French contractions of a description's article: "le géant de Seattle" is also read in
+    "l'offre du géant de Seattle" and "au géant de Seattle"."""
+    out = []
+    for phrase in phrases:
+        if phrase.startswith("le "):
+            out += ["du " + phrase[3:], "au " + phrase[3:]]
+    return out
+
+
 def compile_lexicon(watchlist: Watchlist) -> Lexicon:
     """Build the regexes and tables of one watchlist."""
     entries: dict[str, list[Entry]] = {}
@@ -221,9 +232,10 @@ def compile_lexicon(watchlist: Watchlist) -> Lexicon:
                 entries.setdefault(key, []).append(entry_of)  # type: ignore[arg-type]
 
     actor = watchlist.actor
-    actor_forms = actor.names + actor.periphrases
+    periphrases = actor.periphrases + _contracted(actor.periphrases)
+    actor_forms = actor.names + periphrases
     add(actor.names, Entry("actor", actor.id, tuple(actor.names)))
-    add(actor.periphrases, Entry("actor_p", actor.id, tuple(actor.periphrases)))
+    add(periphrases, Entry("actor_p", actor.id, tuple(periphrases)))
     for retailer in watchlist.retailers:
         add(retailer.aliases, Entry("retailer", retailer.id, tuple(retailer.aliases), retailer))
         if retailer.short_aliases:

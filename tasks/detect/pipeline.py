@@ -10,7 +10,7 @@ states beyond a single passing sentence.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 from .cues import Cue, Tok, competitor, find_cues, words_of
@@ -118,10 +118,36 @@ def _read_relations(lex: Lexicon, article: Article) -> list[Mention]:
                 continue
             if ent.discovered:
                 lex.watchlist.remember_discovered(ent.id, ent.text)
+            if cue.background:
+                rule += "+background"
             found.append(Mention(ent.id, cue.status, rep, text, ent.discovered, cue.text, rule))
             reported_now[ent.id] = rep
         last_reported = reported_now
-    return merge(found)
+    return merge(_foreground(_fold_groups(lex, article, found)))
+
+
+def _foreground(found: list[Mention]) -> list[Mention]:
+    """A status told in the pluperfect ("Leclerc avait été approché") recalls what had happened
+    before the article's news: it stands only for a retailer the article says nothing newer of."""
+    fresh = {m.retailer for m in found if "+background" not in m.rule}
+    return [m for m in found if "+background" not in m.rule or m.retailer not in fresh]
+
+
+def _fold_groups(lex: Lexicon, article: Article, found: list[Mention]) -> list[Mention]:
+    """A group known by its main banner (the watchlist's ``flagship``: Les Mousquetaires for
+    Intermarché) speaks for the banner where the article names it: one party, not two. A group
+    without a flagship (Casino selling Monoprix) stays a party of its own."""
+    flagships = {r.id: r.flagship for r in lex.watchlist.retailers if r.flagship}
+    if not flagships:
+        return found
+    named = {e.id for e in article.ents if e.kind == "retailer"}
+    out = []
+    for m in found:
+        banner = flagships.get(m.retailer)
+        if banner is not None and banner in named:
+            m = replace(m, retailer=banner, rule=m.rule + "+flagship")
+        out.append(m)
+    return out
 
 
 def _topic_retailer(article: Article) -> Ent | None:

@@ -168,10 +168,18 @@ def parse_french(lex: Lexicon, article: Article, picked: list[Sentence]) -> list
                 if ent.start <= start < ent.end:
                     tok.ent = k
             toks.append(tok)
+        for token in doc:
+            if token.dep_.startswith("aux") and fold(token.text) in _IMPERFECT_AUX:
+                toks[token.head.i].plup = True  # "avait racheté", "s'était heurté"
         out.append(toks)
     return out
 
 
+# The auxiliaries of the pluperfect: a status told in it is background ("Casino avait été
+# approché"), what had happened before the news the article reports.
+_IMPERFECT_AUX = {
+    f"{stem}{end}" for stem in ("av", "et") for end in ("ais", "ait", "ions", "iez", "aient")
+}
 _LEMMAS: dict[tuple[str, str], str] = {}
 
 

@@ -33,6 +33,9 @@ _AGENTIVE = {"approached", "acquired", "rumored", "partnership", "in_talks"}
 _RESPONSES = {"declined", "denied"}
 _ANAPHORS = {
     "groupe",
+    "groupement",
+    "cooperative",
+    "mouvement",
     "distributeur",
     "enseigne",
     "societe",
@@ -60,6 +63,9 @@ _ANAPHORS = {
     "retailer",
     "grocer",
 }
+# Descriptions of a retailer: as the active subject of a purchase they make a retailer the
+# buyer, so the purchase is not the actor's.
+_RETAIL_DESCRIPTIONS = {"enseigne", "distributeur", "chaine", "detaillant", "retailer", "grocer"}
 _PREDICATES = {"VERB", "AUX", "ADJ"}
 _CLAUSE_DEPS = {"conj", "parataxis", "advcl", "ccomp", "acl:relcl", "acl"}
 _LIGHT = {"DET", "ADP", "PUNCT", "CCONJ", "SPACE"}
@@ -183,6 +189,14 @@ def _blocked(
         if subjects and len({toks[k].lemma for k in others}) >= 2:
             return True  # "Auchan discute avec Casino": two retailers, the actor is not party
     subj = _subject(toks, verb)
+    if (
+        subj is not None
+        and subj[1] == "nsubj"
+        and cue.base == "acquired"
+        and toks[subj[0]].lemma in _RETAIL_DESCRIPTIONS
+        and not attached & actor_toks
+    ):
+        return True  # "l'enseigne reprend la place laissée par X": a retailer is the buyer
     if subj is None or subj[1] != "nsubj" or kinds.get(subj[0]) not in ("rival", "retailer"):
         return False
     symmetric = cue.base in ("partnership", "in_talks")
