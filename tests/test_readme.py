@@ -58,3 +58,9 @@ def test_every_command_has_help_and_is_documented() -> None:
         assert result.exit_code == 0, (name, result.output)
         assert "Usage" in result.output
         assert re.search(rf"`veille {re.escape(name)}\b", readme), f"{name} not in README"
+
+
+def test_every_documented_command_exists() -> None:
+    documented = re.findall(r"^\| `veille ([a-z-]+(?: import)?)", README.read_text(), re.M)
+    assert len(documented) >= 15
+    assert set(documented) <= set(command_names())
