@@ -98,10 +98,12 @@ def poll_command(
 ) -> None:
     """Poll the configured feeds once: fetch, extract, detect, store, alert."""
     from config.settings import load_config
+    from config.watchlist import load_watchlist
 
     from .poll import poll
 
-    load_config(config)  # a bad config is one line here, before Prefect starts
+    # A bad config or watchlist is one line here, before Prefect starts.
+    load_watchlist(load_config(config).settings.watchlist)
     quiet_prefect_shutdown()
     summary = poll(
         config_path=config,

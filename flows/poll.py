@@ -264,6 +264,8 @@ def run_poll(
     summary = PollSummary(feeds_total=len(config.feeds))
     kinds: Counter[str] = Counter()
     try:
+        # Loaded first: a broken watchlist or channel file fails before any fetching.
+        processor = ArticleProcessor(db, config, alerts=alerts)
         with transaction(db):
             feed_store.sync_feeds(db, config.feeds)
         rows = feed_store.get_feeds(db)
@@ -334,7 +336,6 @@ def run_poll(
         article_outcomes: list[list[ArticleOutcome]] = mapper(
             fetch_articles, batches, fetcher, max(1, settings.article_retries)
         )
-        processor = ArticleProcessor(db, config, alerts=alerts)
         for batch in article_outcomes:
             for item in batch:
                 entry = item.entry
