@@ -11,3 +11,7 @@ import os
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 # One line per task run floods the terminal at 1,000 feeds; veille prints its own summary.
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+# The temporary server a one-shot run starts is stopped while its event recorder is still
+# flushing, and it prints tracebacks that say nothing about veille. `veille serve` runs a real
+# server and sets its own level (flows/serve.py).
+os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
