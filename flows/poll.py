@@ -62,12 +62,28 @@ class FeedOutcome:
 
 @dataclass
 class ArticleOutcome:
-    """One entry's article: extracted (or the feed's text kept), or a failure to retry later."""
+    """One entry's page: fetched (or given up, keeping the feed's text), or to retry later."""
 
     entry: dict[str, Any]
-    article: ExtractedArticle | None
+    fetched: bool  # False: a transient failure, the entry is retried on a later poll
+    html: bytes | None = None
+    note: str | None = None
     kind: str | None = None
     message: str | None = None
+
+    def extract(self) -> ExtractedArticle:
+        """The article: trafilatura on the page, or the feed's title and summary."""
+        entry = self.entry
+        article = extract_article(
+            self.html,
+            url=entry.get("url") or "",
+            feed_title=entry.get("title") or "",
+            feed_summary=entry.get("summary") or "",
+            feed_published=_parse_dt(entry.get("published")),
+        )
+        if self.note and article.note is None:
+            article = ExtractedArticle(**{**article.__dict__, "note": self.note})
+        return article
 
 
 @dataclass
@@ -147,33 +163,23 @@ _PERMANENT = {"http_404", "http_410", "http_401", "http_403", "bad_scheme", "blo
 def fetch_articles(
     entries: list[dict[str, Any]], fetcher: Fetcher, retries: int
 ) -> list[ArticleOutcome]:
-    """Fetch and extract one feed's new articles; a page that fails keeps the feed's text."""
+    """Fetch one feed's new pages. Network only: extraction is CPU work and runs in the flow's
+    thread, so these threads spend their time waiting on sockets, not fighting for the GIL with
+    Prefect's own bookkeeping (measured: it halved Prefect's share of a poll)."""
     outcomes: list[ArticleOutcome] = []
     for entry in entries:
-        published = _parse_dt(entry.get("published"))
-        html: bytes | None = None
-        note: str | None = None
         url = entry.get("url") or ""
         try:
             if not url:
                 raise FetchError("no_link", "", "the entry has no link")
-            html = fetcher.fetch(url).content
+            outcomes.append(ArticleOutcome(entry, True, html=fetcher.fetch(url).content))
         except FetchError as exc:
             last_try = entry.get("attempts", 0) + 1 >= retries
             if exc.kind not in _PERMANENT and exc.kind != "no_link" and not last_try:
-                outcomes.append(ArticleOutcome(entry, None, kind=exc.kind, message=exc.message))
+                outcomes.append(ArticleOutcome(entry, False, kind=exc.kind, message=exc.message))
                 continue
             note = f"page not fetched ({exc.kind}): kept the feed's title and summary"
-        article = extract_article(
-            html,
-            url=url,
-            feed_title=entry.get("title") or "",
-            feed_summary=entry.get("summary") or "",
-            feed_published=published,
-        )
-        if note and article.note is None:
-            article = ExtractedArticle(**{**article.__dict__, "note": note})
-        outcomes.append(ArticleOutcome(entry, article))
+            outcomes.append(ArticleOutcome(entry, True, note=note))
     return outcomes
 
 
@@ -339,7 +345,7 @@ def run_poll(
         for batch in article_outcomes:
             for item in batch:
                 entry = item.entry
-                if item.article is None:
+                if not item.fetched:
                     with transaction(db):
                         feed_store.mark_entry(
                             db, entry["id"], state="failed", error=f"{item.kind}: {item.message}"
@@ -356,7 +362,7 @@ def run_poll(
                     )
                     continue
                 try:
-                    result = processor.process(entry, item.article)
+                    result = processor.process(entry, item.extract())
                 except Exception as exc:  # a bug on one article must not stop the others
                     logger.exception("article %s: unexpected error", entry.get("url"))
                     with transaction(db):
