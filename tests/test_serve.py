@@ -114,7 +114,7 @@ def _wait(condition: Callable[[], bool], timeout: float, proc: subprocess.Popen[
     return False
 
 
-@pytest.mark.slow
+# In the default run (~45 s): the schedule is the product, CI should see it work.
 def test_serve_polls_twice_then_stops_on_sigint(tmp_path: Path) -> None:
     from flows.serve import check_scheduler_works
 
