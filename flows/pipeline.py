@@ -149,6 +149,3 @@ class ArticleProcessor:
             return ProcessResult(
                 new=True, relevant=True, events=len(keys), deliveries=int(deliveries or 0)
             )
-
-    def finish(self) -> None:
-        """Nothing buffered today; kept so callers mark the end of a run in one place."""

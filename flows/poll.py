@@ -376,7 +376,6 @@ def run_poll(
                 summary.relevant_articles += int(result.relevant)
                 summary.events += result.events
                 summary.alerts_queued += result.deliveries
-        processor.finish()
         summary.failures_by_kind = dict(kinds)
         if alerts and deliver and processor.channels:
             # Right after storing: an alert's latency is this poll, not the next deliver run.
