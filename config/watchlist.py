@@ -14,7 +14,7 @@ import re
 import tomllib
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
@@ -56,6 +56,8 @@ class Actor(_Strict):
     weak_periphrases: list[str] = []
     pronouns: list[str] = []
     rivals: list[str] = []
+    # The actor's businesses outside grocery: never discovered as a retailer it bought.
+    holdings: list[str] = []
 
 
 class Context(_Strict):
@@ -80,6 +82,9 @@ class Retailer(_Strict):
     person_name: bool = False
     reject_before: list[str] = []
     reject_after: list[str] = []
+    # A relation with the actor that is on the record (Whole Foods: acquired in 2017): stated,
+    # it is a fact, never a rumour, whoever the sentence's subject is.
+    settled: Literal["partnership", "acquired", "ended"] | None = None
 
     @field_validator("id")
     @classmethod
@@ -128,6 +133,7 @@ class Markers(_Strict):
     modals: list[str] = []
     competition: list[str] = []
     speech: list[str] = []
+    reference: list[str] = []
 
 
 class English(_Strict):

@@ -67,16 +67,16 @@ DEMO = Path(__file__).resolve().parents[1] / "demo" / "corpus" / "articles.jsonl
 def test_eval_on_held_out_demo_corpus() -> None:
     """An independent measure: the demo corpus was written and labelled (under ``expected``)
     apart from the detector. Reproduce: ``.venv/bin/veille eval demo/corpus/articles.jsonl``.
-    Thresholds sit just under the figures reached (0.977 / 0.718 / 0.738 / 0.979)."""
+    Thresholds sit just under the figures reached (0.977 / 0.894 / 0.900 / 1.000)."""
     items = [
         json.loads(line) for line in DEMO.read_text(encoding="utf-8").splitlines() if line.strip()
     ]
     scores = evaluate(items, lambda title, text, lang: detect_article(title, text, lang))
     assert scores.items == len(items) >= 50
-    assert scores.relevance.f1 >= 0.95
-    assert scores.mentions.f1 >= 0.70
-    assert scores.retailers.f1 >= 0.72
-    assert scores.reported_accuracy >= 0.95
+    assert scores.relevance.f1 >= 0.97
+    assert scores.mentions.f1 >= 0.89
+    assert scores.retailers.f1 >= 0.89
+    assert scores.reported_accuracy >= 0.98
 
 
 def test_demo_labels_are_lifted_from_expected() -> None:

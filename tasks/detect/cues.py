@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import Lexicon, fold, fold_phrase
+from .lexicon import _ELISION, Lexicon, fold, fold_phrase
 from .model import DEALS
 
 _CLAUSE_BREAK = {",", ";", ":", "mais", "but", "tandis", "whereas", "while", "—", "–", "(", ")"}
@@ -137,6 +137,7 @@ class _Words:
     reporting: set[str]
     competition: set[str]
     speech: set[str]
+    reference: set[str]
 
 
 _WORDS_CACHE: dict[tuple[int, str], _Words] = {}
@@ -163,6 +164,7 @@ def _build_words(lex: Lexicon, lang: str) -> _Words:
         {fold_phrase(v) for v in (markers.reporting_verbs if markers else [])},
         {fold_phrase(v).split()[0] for v in (markers.competition if markers else [])},
         {w for v in (markers.speech if markers else []) for w in fold_phrase(v).split()[-1:]},
+        {fold_phrase(v) for v in (markers.reference if markers else [])},
     )
 
 
@@ -269,11 +271,58 @@ def competitor(toks: list[Tok], r: int, words: _Words) -> bool:
     return any(t.lemma in words.competition or t.low in words.competition for t in near)
 
 
+# A reference word that may also introduce examples after a noun ("des enseignes comme Cora").
+_EXEMPLIFYING = {"comme", "like"}
+_LIST_GLUE = {",", "et", "and", "&", "ou", "or"}
+
+
+def reference(toks: list[Tok], r: int, words: _Words) -> bool:
+    """The name is a point of reference, not a party: the object of "après", "comme", "à
+    l'instar de", "contrairement à", "after", "like", "unlike" (itself or the list it is part
+    of: "Après Leclerc et Système U, …"); "comme"/"like" only where it opens a clause ("Comme
+    Cora, …", ", like Tesco,"), not after a noun ("des enseignes comme Cora" names examples)."""
+    if not words.reference:
+        return False
+    if toks[r].head >= 0:
+        n, steps = r, 0
+        while toks[n].dep == "conj" and toks[n].head >= 0 and steps < 6:
+            n, steps = toks[n].head, steps + 1
+        for j in range(n):
+            t = toks[j]
+            if t.head != n or t.dep not in ("case", "advmod", "mark", "fixed"):
+                continue
+            if t.low in words.reference or t.lemma in words.reference:
+                return t.low not in _EXEMPLIFYING or _opens_clause(toks, j)
+        head = toks[n].head
+        return (
+            head >= 0
+            and toks[n].dep.startswith("nmod")
+            and toks[head].lemma in words.reference - _EXEMPLIFYING
+        )
+    j = r - 1
+    if j >= 0 and toks[j].low == "," and not _listed_on(toks, r):
+        return False  # "Unlike Tesco, Ocado signed…": the comma closes the reference
+    while j >= 0 and (toks[j].ent >= 0 or toks[j].low in _LIST_GLUE):
+        j -= 1
+    if j < 0 or toks[j].low not in words.reference:
+        return False
+    return toks[j].low not in _EXEMPLIFYING or _opens_clause(toks, j)
+
+
+def _listed_on(toks: list[Tok], r: int) -> bool:
+    """The list goes on after the name ("Tesco, Asda and Lidl"): a comma before it joins."""
+    return r + 2 < len(toks) and toks[r + 1].low in _LIST_GLUE and toks[r + 2].ent >= 0
+
+
+def _opens_clause(toks: list[Tok], j: int) -> bool:
+    return j == 0 or toks[j - 1].low in _CLAUSE_BREAK
+
+
 def _keys(toks: list[Tok], i: int) -> set[str]:
     """Lemma and surface form; for unaccented text ("a approche") the first-group infinitive
     of a participle that follows an auxiliary."""
     tok = toks[i]
-    keys = {tok.lemma, tok.low}
+    keys = {tok.lemma, tok.low, _ELISION.get(tok.low, tok.low)}  # "s'offrant": se, offrir
     low = tok.low
     if low.endswith(("e", "es", "ee", "ees")) and any(
         t.low in _AUX for t in toks[max(0, i - 3) : i]
@@ -308,10 +357,7 @@ def _resolve(
 ) -> Cue | None:
     first, head = span[0], span[-1]
     window = _window(toks, first, 6, consumed, others or set())
-    negated = any(
-        toks[k].low.rstrip("'") in words.negations or toks[k].lemma in words.negations
-        for k in window
-    )
+    negated = any(_negation(toks, k, words) for k in window)
     if not negated and toks[head].head >= 0:
         negated = any(
             t.head == head and t.dep.startswith("advmod") and t.lemma in words.negations
@@ -327,10 +373,12 @@ def _resolve(
     modal = any(toks[k].low in words.modals or toks[k].lemma in words.modals for k in near)
     if not modal and all(t.head < 0 for t in toks):  # no parse: a modal earlier in the clause
         conditional = any(toks[k].low in words.modals for k in _window(toks, first, 14, consumed))
+    intent = False  # the deal is the object of a wish: "voulait racheter", "envisage de"
     for k in _ancestors(toks, head, 3):
         if toks[k].pos in ("VERB", "AUX"):
             conditional = conditional or toks[k].cnd
             modal = modal or toks[k].lemma in words.modals
+            intent = intent or toks[k].lemma in words.intention
     text = " ".join(toks[k].text for k in span)
     cue = Cue(status, first, head, text, negated, conditional or modal, tokens=span, base=status)
     cue.background = any(toks[k].plup for k in [*span, *_ancestors(toks, head, 3)])
@@ -343,13 +391,27 @@ def _resolve(
         ):
             cue.status = cue.base = "partnership"
             cue.rule = "stake"
-        before = {toks[k].lemma for k in near} | {toks[k].low for k in near}
+        # a wish word just before counts even when it is a cue of its own ("voulait racheter":
+        # "vouloir" is a refusal under negation), so look past the other cues
+        near_all = _window(toks, first, 4, consumed)
+        before = {toks[k].lemma for k in near_all} | {toks[k].low for k in near_all}
         follow = {toks[k].lemma for k in after if k <= head + 2}
-        if modal or before & words.intention or follow & words.intention:
+        if modal or intent or before & words.intention or follow & words.intention:
             cue.goal = "intention"
         elif any(toks[k].low in words.purpose and not _determiner_next(toks, k) for k in near):
             cue.goal = "purpose"
     return cue
+
+
+_NOUN_DETERMINERS = _DETERMINERS | {"ce", "du", "au", "premier", "dernier"}
+
+
+def _negation(toks: list[Tok], k: int, words: _Words) -> bool:
+    """A negation word, unless a determiner makes it a noun ("franchir le pas", "la personne")."""
+    tok = toks[k]
+    if tok.low.rstrip("'") not in words.negations and tok.lemma not in words.negations:
+        return False
+    return k == 0 or toks[k - 1].low not in _NOUN_DETERMINERS
 
 
 def _ancestors(toks: list[Tok], start: int, depth: int) -> list[int]:

@@ -133,6 +133,7 @@ class Ent:
     end: int
     text: str
     discovered: bool = False
+    by_deal: bool = False  # discovered only as the object of a purchase: stands if the parse agrees
 
 
 def _prev_word(text: str, start: int) -> str:
@@ -300,7 +301,78 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
             continue
         out.append(Ent("retailer", slugify(name), start, end, name, discovered=True))
     out += _discover_after(lex, text, folded, taken + [(e.start, e.end) for e in out])
-    return _everywhere(text, out, taken)
+    found = _everywhere(text, out, taken)
+    grocery = len(lex.context.findall(folded)) >= 2 or any(e.kind == "retailer" for e in known)
+    if grocery:  # grocery news: a purchase may name a grocer
+        spans = taken + [(e.start, e.end) for e in found]
+        found += _everywhere(text, _discover_purchased(lex, text, folded, spans), spans)
+    return found
+
+
+def _discover_purchased(
+    lex: Lexicon, text: str, folded: str, taken: list[tuple[int, int]]
+) -> list[Ent]:
+    """Unknown names right after a purchase word ("a racheté les Halles Dupont", "le rachat
+    de Maison Dupont"): candidates only (``by_deal``), kept where the parse makes the name the
+    object of the actor's acquisition (see pipeline)."""
+    out: list[Ent] = []
+    for match in _purchase_re(lex).finditer(folded):
+        start = match.end()
+        name_match = _NAME.match(text, start)
+        if not name_match:
+            continue
+        words = name_match.group(0).rstrip(" -'").split()
+        while words and words[-1] in {"de", "du", "des", "d'", "&"}:
+            words.pop()
+        if not words or words[0] in _NAME_STOP or (words[0].isupper() and len(words) == 1):
+            continue
+        name = " ".join(words)
+        end = start + len(name)
+        if len(name) < 4 or any(s < end and start < e for s, e in taken):
+            continue
+        if lex.names.fullmatch(folded[start:end]) or lex.names.match(folded, start):
+            continue
+        if _holdings(lex).match(folded, start):
+            continue  # one of the actor's other businesses (MGM, Zoox…): not a grocer
+        taken.append((start, end))
+        out.append(Ent("retailer", slugify(name), start, end, name, True, by_deal=True))
+    return out
+
+
+_PURCHASE: dict[int, re.Pattern[str]] = {}
+_HOLDINGS: dict[int, re.Pattern[str]] = {}
+
+
+def _holdings(lex: Lexicon) -> re.Pattern[str]:
+    key = id(lex)
+    if key not in _HOLDINGS:
+        forms = sorted({fold_phrase(n) for n in lex.watchlist.actor.holdings}) or ["\x00"]
+        _HOLDINGS[key] = re.compile(r"(?:" + trie_pattern(forms) + r")(?![\w])")
+    return _HOLDINGS[key]
+
+
+def _purchase_re(lex: Lexicon) -> re.Pattern[str]:
+    """An acquisition word (any inflection of the watchlist's one-word acquisition cues, by
+    their first five letters) and the determiner or "de" before its object."""
+    key = id(lex)
+    if key not in _PURCHASE:
+        stems: set[str] = set()
+        for lang, cues in lex.watchlist.cues.items():
+            for cue in cues.acquired:
+                words = fold_phrase(cue).replace("'", " ").split()
+                verb = words[-1] if words[0] in ("s", "se") else words[0]
+                if len(words) <= 2 and len(verb) >= 5:
+                    stems.add(verb[:5])
+                    if verb.endswith(("frir", "vrir")):
+                        stems.add(verb[:4])  # "s'offre", "s'est offert"
+            if lang == "en":
+                irregular = lex.watchlist.english.irregular
+                stems.update(w for w, lemma in irregular.items() if lemma in cues.acquired)
+        det = r"(?:(?:de|des|du|of)\s+|d'|)(?:(?:la|les|le|the)\s+|l')?"
+        _PURCHASE[key] = re.compile(
+            r"(?<![\w])(?:" + trie_pattern(sorted(stems)) + r")[a-z]*\s+" + det + r"(?=[a-z])"
+        )
+    return _PURCHASE[key]
 
 
 def _discover_after(

@@ -133,6 +133,9 @@ class Lexicon:
     )
     cue_stems: dict[str, re.Pattern[str]] = field(default_factory=dict)
     lemma_stems: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    # the cues a sentence that only has the actor nearby can carry (an answer, an approach)
+    answer_stems: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    weak_phrases: list[list[str]] = field(default_factory=list)  # folded words, longest first
 
 
 _ELISION = {"s'": "se", "d'": "de", "l'": "le", "n'": "ne", "qu'": "que", "j'": "je", "c'": "ce"}
@@ -184,7 +187,9 @@ _STOP = {
 }
 
 
-def _cue_stems(watchlist: Watchlist, with_markers: bool = False) -> dict[str, re.Pattern[str]]:
+def _cue_stems(
+    watchlist: Watchlist, with_markers: bool = False, only: tuple[str, ...] = ()
+) -> dict[str, re.Pattern[str]]:
     """Per language, one regex of 4-letter word starts that any inflection of a cue shares, so a
     sentence with none of them is not worth parsing (and, ``with_markers``, a word with none of
     them, nor of the marker words, is not worth lemmatizing)."""
@@ -196,19 +201,38 @@ def _cue_stems(watchlist: Watchlist, with_markers: bool = False) -> dict[str, re
             extra = cues.goal.purpose + cues.goal.markers + cues.goal.modals + cues.goal.stake
             if markers is not None:
                 extra += markers.reported + markers.reporting_verbs + markers.competition
-                extra += markers.speech
+                extra += markers.speech + markers.reference
             for phrase in extra:
                 stems.update(w[:4] for w in cue_lemmas(phrase) if len(w) >= 3)
         for table in (cues, cues.negated):
-            for items in table.model_dump().values():
-                if not isinstance(items, list):
+            for status, items in table.model_dump().items():
+                if not isinstance(items, list) or (only and status not in only):
                     continue
                 for cue in items:
-                    for word in cue_lemmas(cue):
+                    words = cue_lemmas(cue)
+                    for word in words:
+                        if word == "pas" and len(words) > 1:
+                            continue  # "pas question": the other word is rarer
                         if word not in _STOP and len(word) >= 3:
-                            stems.add(word[:4])
+                            stems.add(
+                                _stem(word) if lang == "fr" and not with_markers else word[:4]
+                            )
+                            if lang == "fr" and word.endswith(("frir", "vrir")):
+                                stems.add((word[:-3] + "ert")[:4])  # offrir: "s'est offert"
         out[lang] = re.compile(r"(?<![\w])(?:" + trie_pattern(sorted(stems)) + ")")
     return out
+
+
+def _stem(word: str) -> str:
+    """What every inflection of a French cue word starts with: a first-group verb's stem
+    ("négocier" → "negoci", "racheter" → "rachet"), four letters of another verb (irregular:
+    "reprendre", "repris"), a noun or adjective less its last letter ("intérêt" → "intere", not
+    the "inter" of "Intermarché")."""
+    if word.endswith("er") and len(word) >= 6:
+        return word[:-2]
+    if word.endswith(("ir", "re")):
+        return word[:4]
+    return word[: max(4, len(word) - 1)]
 
 
 def _contracted(phrases: list[str]) -> list[str]:
@@ -257,6 +281,12 @@ def compile_lexicon(watchlist: Watchlist) -> Lexicon:
         cues=_compile_cues(watchlist),
         cue_stems=_cue_stems(watchlist),
         lemma_stems=_cue_stems(watchlist, with_markers=True),
+        answer_stems=_cue_stems(watchlist, only=("approached", "declined", "denied", "ended")),
+        weak_phrases=sorted(
+            (p for t in actor.weak_periphrases if len(p := fold_phrase(t).split()) >= 2),
+            key=len,
+            reverse=True,
+        ),
     )
 
 

@@ -1,5 +1,19 @@
 """``detect_article``: prefilter, deep reading, merge, relevance.
 
+Deep reading parses only the sentences that may state a relation: a cue word (by stem), a
+retailer (or, for a follow-up, the one before's), and the actor taking part. Where the actor is
+only nearby (the paragraph, or the headline when the article has one naming it), only an
+answer or an approach can be read, so such sentences are parsed only with one of those words.
+Beyond :mod:`.relations`:
+- a retailer whose relation with the actor is on the record (the watchlist's ``settled``:
+  Whole Foods, acquired) takes that status, confirmed, from any sentence naming it with a cue of
+  it ("sept ans après le rachat de Whole Foods"), the actor named there or not;
+- an unknown name after a purchase word is a retailer once the parse makes it the object of
+  the actor's acquisition ("Amazon a racheté les Halles Dupont"), in grocery news only;
+- "le distributeur", "l'enseigne" as the subject of a deal in a sentence naming the actor and
+  no retailer speaks for the one retailer of the sentence before (or the topic retailer);
+- a headline compresses: a status it states as fact that the body only reports is reported.
+
 Relevance answers "is this article about the actor and grocery retail?", which is not the same
 as "does it state a relation": a story about Sainsbury's buying Asda that recalls Amazon's
 purchase of Whole Foods in passing states a relation but is not about the actor. So an article
@@ -13,13 +27,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from functools import partial
 
-from .cues import Cue, Tok, competitor, find_cues, words_of
+from .cues import Cue, Tok, competitor, find_cues, reference, words_of
 from .entities import Ent
 from .lexicon import Lexicon, fold, normalize_text
 from .model import Detection, Mention
 from .prefilter import is_candidate
 from .reader import Article, actor_presence, english_sentence, guess_language, parse_french, prepare
-from .relations import assign, merge
+from .relations import assign, bought_by_actor, described_subject, merge
 from .sentences import Sentence, sentence_text
 from .speech import cue_reported, reported_markers
 
@@ -37,7 +51,10 @@ def read_article(lex: Lexicon, title: str | None, text: str, lang: str | None) -
     article = prepare(lex, full, language)
     mentions: list[Mention] = []
     if language in _DEEP_LANGS and any(e.kind == "retailer" for e in article.ents):
-        mentions = _read_relations(lex, article)
+        in_title = (
+            bool(title) and lex.actor_any.search(fold(normalize_text(title or ""))) is not None
+        )
+        mentions = _read_relations(lex, article, in_title, bool((title or "").strip()))
     return Detection(_relevant(lex, article, title, mentions), mentions)
 
 
@@ -51,7 +68,7 @@ class _Plan:
     topical: set[int] = field(default_factory=set)
 
 
-def _plan(lex: Lexicon, article: Article, topic: Ent | None) -> _Plan:
+def _plan(lex: Lexicon, article: Article, topic: Ent | None, in_title: bool = False) -> _Plan:
     """Sentences worth parsing: a retailer (or the one before's, or the topic retailer by a
     description), a word a cue could inflect, and the actor taking part."""
     plan = _Plan()
@@ -68,6 +85,15 @@ def _plan(lex: Lexicon, article: Article, topic: Ent | None) -> _Plan:
             # the article's one retailer by a description ("la chaîne", "the grocer")
             prev = article.sentences[sentence.index - 1] if sentence.index else None
             if before and prev is not None and prev.paragraph == sentence.paragraph:
+                # it may answer for them, or describe one ("le distributeur met fin…")
+                answers = lex.answer_stems.get(article.lang)
+                segment = (article.folded, sentence.start, sentence.end)
+                if (
+                    answers is not None
+                    and not answers.search(*segment)
+                    and not lex.retail_noun_re.search(*segment)
+                ):
+                    continue
                 plan.carried[sentence.index] = before
             elif topic is not None and any(e.kind == "actor" for e in ents):
                 if not lex.retail_noun_re.search(article.folded, sentence.start, sentence.end):
@@ -76,15 +102,28 @@ def _plan(lex: Lexicon, article: Article, topic: Ent | None) -> _Plan:
             else:
                 continue
         presence = actor_presence(lex, article, sentence.index)
+        if not presence and in_title:
+            presence = "paragraph"  # the headline's subject: a retailer's answer is to the actor
+        if not presence and any(_settled(lex, e) for e in retailers):
+            presence = "settled"  # a relation on the record needs no actor in the sentence
+        answers = lex.answer_stems.get(article.lang)
+        if (
+            presence == "paragraph"
+            and answers is not None
+            and not answers.search(article.folded, sentence.start, sentence.end)
+        ):
+            continue  # only an answer or an approach may be read without the actor: none
         if presence:
             plan.picked.append(sentence)
             plan.presences[sentence.index] = presence
     return plan
 
 
-def _read_relations(lex: Lexicon, article: Article) -> list[Mention]:
+def _read_relations(
+    lex: Lexicon, article: Article, in_title: bool = False, titled: bool = False
+) -> list[Mention]:
     topic = _topic_retailer(article)
-    plan = _plan(lex, article, topic)
+    plan = _plan(lex, article, topic, in_title)
     picked, presences, carried, topical = plan.picked, plan.presences, plan.carried, plan.topical
     if not picked:
         return []
@@ -92,38 +131,178 @@ def _read_relations(lex: Lexicon, article: Article) -> list[Mention]:
         parsed = parse_french(lex, article, picked)
     else:
         parsed = [english_sentence(lex, article, s) for s in picked]
+    all_cues = [find_cues(lex, article.lang, toks) for toks in parsed]
+    bought = _bought(article, picked, parsed, all_cues, presences)
     found: list[Mention] = []
     last_reported: dict[str, bool] = {}
-    for sentence, toks in zip(picked, parsed, strict=True):
+    for sentence, toks, cues in zip(picked, parsed, all_cues, strict=True):
         reported_now: dict[str, bool] = {}
-        cues = find_cues(lex, article.lang, toks)
         if not cues:
             last_reported = reported_now
             continue
         by_press, markers = reported_markers(lex, article.lang, toks)
         ents = [e for e in article.ents if sentence.start <= e.start and e.end <= sentence.end]
+        ents = [replace(e, kind="other") if e.by_deal and e.id not in bought else e for e in ents]
         text = sentence_text(article.text, sentence)
         presence = presences[sentence.index]
+        if presence == "periphrase":
+            _mark_description(lex, toks, ents)
         extra = carried.get(sentence.index)
         words = words_of(lex, article.lang)
         rivalry = partial(competitor, toks, words=words)
+        referenced = partial(reference, toks, words=words)
         if sentence.index in topical and topic is not None:
             found += _topical(lex, toks, cues, topic, text, by_press, markers)
             continue
-        for ent, cue, rule, rep in assign(toks, ents, cues, presence, by_press, extra, rivalry):
+        found += _on_record(lex, toks, ents, cues, text)
+        if presence == "named" and not any(e.kind == "retailer" for e in ents):
+            found += _by_description(toks, cues, extra or ([topic] if topic else []), text)
+        if presence == "settled":
+            continue
+        for ent, cue, rule, rep in assign(
+            toks, ents, cues, presence, by_press, extra, rivalry, referenced
+        ):
             rep = rep or cue_reported(toks, cue, markers)
             if "follow-up" in rule:
                 rep = rep or last_reported.get(ent.id, False)
-            if ent.discovered and presence != "named":
+            if ent.discovered and presence != "named" and not ent.by_deal:
                 continue
             if ent.discovered:
                 lex.watchlist.remember_discovered(ent.id, ent.text)
             if cue.background:
                 rule += "+background"
+            if cue.status == _settled(lex, ent):
+                rep = False  # on the record: a fact whoever reports it
+            if titled and sentence.paragraph == 0:
+                rule += "+headline"
             found.append(Mention(ent.id, cue.status, rep, text, ent.discovered, cue.text, rule))
             reported_now[ent.id] = rep
         last_reported = reported_now
-    return merge(_foreground(_fold_groups(lex, article, found)))
+    return merge(_hedged(_foreground(_fold_groups(lex, article, found))))
+
+
+def _hedged(found: list[Mention]) -> list[Mention]:
+    """A headline compresses: where it states as fact what the body only reports ("Amazon
+    rachète X" over "Amazon serait en passe de racheter X"), the body's hedge stands."""
+    body: dict[tuple[str, str], bool] = {}
+    for m in found:
+        if "+headline" not in m.rule:
+            key = (m.retailer, m.status)
+            body[key] = body.get(key, True) and m.reported
+    return [
+        replace(m, reported=True)
+        if "+headline" in m.rule and not m.reported and body.get((m.retailer, m.status))
+        else m
+        for m in found
+    ]
+
+
+def _by_description(toks: list[Tok], cues: list[Cue], known: list[Ent], text: str) -> list[Mention]:
+    """A sentence naming the actor and no retailer, whose deal has for subject "le
+    distributeur", "l'enseigne": the one retailer of the sentence before (or the article's
+    topic retailer) it describes."""
+    if len({e.id for e in known}) != 1:
+        return []
+    ent = known[0]
+    out = []
+    for cue in cues:
+        if (
+            cue.status in _DESCRIBED
+            and not cue.negated
+            and not cue.goal
+            and described_subject(toks, cue)
+        ):
+            rep = cue.conditional
+            out.append(Mention(ent.id, cue.status, rep, text, False, cue.text, "described"))
+    return out
+
+
+_DESCRIBED = {"partnership", "ended", "in_talks", "acquired"}
+
+
+def _mark_description(lex: Lexicon, toks: list[Tok], ents: list[Ent]) -> None:
+    """In a sentence whose actor is a description ("le groupe américain"), the description's
+    noun stands for the actor: a refusal it suffers ("a essuyé des refus") is not the
+    retailers'."""
+    lows = [t.low for t in toks]
+    for words in lex.weak_phrases:
+        for i in range(len(toks) - len(words) + 1):
+            if lows[i : i + len(words)] == words and all(
+                t.ent < 0 for t in toks[i : i + len(words)]
+            ):
+                noun = next((k for k in range(i, i + len(words)) if toks[k].pos == "NOUN"), None)
+                if noun is not None:
+                    ents.append(Ent("actor", "actor-description", -1, -1, " ".join(words)))
+                    toks[noun].ent = len(ents) - 1
+                return
+
+
+def _bought(
+    article: Article,
+    picked: list[Sentence],
+    parsed: list[list[Tok]],
+    all_cues: list[list[Cue]],
+    presences: dict[int, str],
+) -> set[str]:
+    """The unknown names found after a purchase word (``by_deal``) that the parse confirms as
+    bought by the actor somewhere in the article: those are retailers, wherever named."""
+    out: set[str] = set()
+    if not any(e.by_deal for e in article.ents):
+        return out
+    for sentence, toks, cues in zip(picked, parsed, all_cues, strict=True):
+        ents = [e for e in article.ents if sentence.start <= e.start and e.end <= sentence.end]
+        kinds = {i: ents[t.ent].kind for i, t in enumerate(toks) if t.ent >= 0}
+        presence = presences[sentence.index]
+        for r, tok in enumerate(toks):
+            candidate = tok.ent >= 0 and ents[tok.ent].by_deal and ents[tok.ent].id not in out
+            if candidate and bought_by_actor(toks, kinds, r, cues, presence):
+                out.add(ents[tok.ent].id)
+    return out
+
+
+def _settled(lex: Lexicon, ent: Ent) -> str | None:
+    """The status of the retailer's relation with the actor that is on the record, if any."""
+    if ent.kind != "retailer" or ent.discovered:
+        return None
+    retailer = lex.watchlist.retailer(ent.id)
+    return retailer.settled if retailer is not None else None
+
+
+def _on_record(
+    lex: Lexicon, toks: list[Tok], ents: list[Ent], cues: list[Cue], text: str
+) -> list[Mention]:
+    """A retailer whose relation with the actor is on the record (the watchlist's ``settled``:
+    Whole Foods, acquired), named in a sentence with an affirmative cue of that status ("sept
+    ans après le rachat de Whole Foods", "depuis qu'il s'est offert Whole Foods"): that status,
+    confirmed, whether or not the sentence names the actor, unless another company is the
+    agent of the deal ("racheté par Kroger")."""
+    out: list[Mention] = []
+    for k, tok in enumerate(toks):
+        if tok.ent < 0 or tok.ent >= len(ents):
+            continue
+        ent = ents[tok.ent]
+        status = _settled(lex, ent)
+        if status is None:
+            continue
+        for cue in cues:
+            if cue.status != status or cue.negated or _other_agent(toks, ents, cue, k):
+                continue
+            out.append(Mention(ent.id, status, False, text, False, cue.text, "lemma+on-record"))
+            break
+    return out
+
+
+def _other_agent(toks: list[Tok], ents: list[Ent], cue: Cue, name: int) -> bool:
+    """Another named company (not the actor, not the retailer itself) is the deal's agent
+    ("par Kroger") or the subject of its verb."""
+    for k in range(cue.last + 1, min(len(toks), cue.last + 6)):
+        if toks[k].low in ("par", "by"):
+            nxt = next((j for j in range(k + 1, min(len(toks), k + 4)) if toks[j].ent >= 0), None)
+            return nxt is not None and nxt != name and ents[toks[nxt].ent].kind != "actor"
+    for j, t in enumerate(toks):
+        if t.ent >= 0 and j != name and t.dep == "nsubj" and t.head in cue.tokens:
+            return ents[t.ent].kind != "actor"
+    return False
 
 
 def _foreground(found: list[Mention]) -> list[Mention]:

@@ -8,7 +8,12 @@ A cue is dropped when its deal belongs to others: another company is its active 
 or named as the competition. A refusal or a denial belongs to the retailer that is its
 subject; with an anaphoric subject ("le groupe", "aucun", "ces interlocuteurs") or none, it
 answers for every retailer of the clause — or of the sentence before, when this one names
-none. A retailer governed by a competition word ("concurrence Carrefour") is no party.
+none. A retailer governed by a competition word ("concurrence Carrefour") is no party, nor one
+introduced as a point of reference ("Après Leclerc et Système U, Amazon…", "à l'instar de X",
+"contrairement à X", "unlike X"; "comme"/"like" only where they open a clause: "des enseignes
+comme X" names examples, who are parties). An unknown name found after a purchase word stands
+as a retailer only where the parse makes it the object of the actor's acquisition
+(:func:`bought_by_actor`).
 
 Merge rule (why several mentions per retailer may come out): FORMAT.md scores (id, retailer,
 status) triples and its labels keep two statuses for one retailer when the text states two
@@ -266,6 +271,7 @@ def assign(
     reported: bool,
     carried: list[Ent] | None = None,
     rivalry: Callable[[int], bool] | None = None,
+    referenced: Callable[[int], bool] | None = None,
 ) -> list[tuple[Ent, Cue, str, bool]]:
     """(retailer, cue, rule, reported) for each retailer of the sentence that a cue concerns.
 
@@ -292,6 +298,8 @@ def assign(
         seen_ents.add(tok.ent)
         if rivalry is not None and rivalry(r):
             continue  # named as a competitor, not as a party
+        if referenced is not None and referenced(r):
+            continue  # "Après Leclerc, Amazon approche Auchan": a point of reference
         picks: list[tuple[Cue, str]] = []
         choice = _governing(toks, r, live, parsed)
         if choice is not None:
@@ -319,6 +327,64 @@ def assign(
                 (ents[tok.ent], cue, rule, reported or cue.conditional or cue.status == "rumored")
             )
     return out
+
+
+def described_subject(toks: list[Tok], cue: Cue) -> bool:
+    """The cue's verb has for subject a definite description of a retailer ("le distributeur
+    met un terme à…", "l'enseigne a signé…"): the retailer the text is speaking of."""
+    if not any(t.head >= 0 for t in toks):
+        return False
+    for j in _subjects(toks, _verb_of(toks, cue), cue):
+        tok = toks[j]
+        if tok.dep == "nsubj" and tok.ent < 0 and tok.lemma in _RETAIL_DESCRIPTIONS:
+            return any(t.head == j and t.lemma in _DEFINITE for t in toks)
+    return False
+
+
+def bought_by_actor(
+    toks: list[Tok], kinds: dict[int, str], r: int, cues: list[Cue], presence: str
+) -> bool:
+    """Token ``r`` (an unknown name) is the object of an acquisition whose agent is the actor:
+    under the cue in the parse ("Amazon a racheté X", "le rachat de X par Amazon"), the actor
+    being the subject of its verb (or of the verb it depends on), its "par" agent, or — no
+    subject at all — the last company named before it. A pronoun or a description ("il", "le
+    groupe américain") stands for the actor where the sentence's presence says so."""
+    if presence not in ("named", "periphrase", "pronoun") or not any(t.head >= 0 for t in toks):
+        return False
+    for cue in cues:
+        if cue.status != "acquired" or cue.negated or cue.goal:
+            continue
+        verb = _verb_of(toks, cue)
+        if _ancestor_distance(toks, r, set(cue.tokens) | {verb}) is None:
+            continue
+        agent = _deal_agent(toks, kinds, cue, verb, presence)
+        if agent:
+            return True
+    return False
+
+
+def _deal_agent(toks: list[Tok], kinds: dict[int, str], cue: Cue, verb: int, presence: str) -> bool:
+    described = presence in ("periphrase", "pronoun")
+    for k in range(cue.last + 1, min(len(toks), cue.last + 8)):
+        if toks[k].low in ("par", "by"):
+            nxt = next((j for j in range(k + 1, min(len(toks), k + 4)) if j in kinds), None)
+            if nxt is not None:
+                return kinds[nxt] == "actor"
+            return described
+        if toks[k].low in _CLAUSE_ENDS or toks[k].low in (",", ";", ":"):
+            break
+    chain = [verb]
+    if toks[verb].dep in ("xcomp", "advcl", "ccomp") and toks[verb].head >= 0:
+        chain.append(toks[verb].head)
+    for v in chain:
+        subjects = _subjects(toks, v, cue)
+        if not subjects:
+            continue
+        if any(kinds.get(j) == "actor" for j in subjects):
+            return True
+        return described and all(j not in kinds and toks[j].text[:1].islower() for j in subjects)
+    before = [j for j in range(cue.first) if j in kinds]
+    return bool(before) and kinds[before[-1]] == "actor"
 
 
 def _agent_before(toks: list[Tok], kinds: dict[int, str], cue: Cue) -> int | None:
