@@ -74,3 +74,14 @@ def test_entries_are_inserted_once_per_feed() -> None:
     record_feed_failure(db, feed.id, kind="timeout", message="no answer in 5 s")
     record_feed_failure(db, feed.id, kind="timeout", message="no answer in 5 s")
     assert get_feeds(db)[feed.id].consecutive_failures == 2
+
+
+def test_feeds_are_grouped_into_a_bounded_number_of_task_runs() -> None:
+    from flows.poll import group
+
+    assert group([]) == []
+    assert group([1, 2, 3], parts=8) == [[1], [2], [3]]  # few feeds: one task run each
+    parts = group(list(range(1000)), parts=64)
+    assert len(parts) == 64
+    assert [x for p in parts for x in p] == list(range(1000))  # order kept, nothing lost
+    assert max(map(len, parts)) - min(map(len, parts)) <= 1
