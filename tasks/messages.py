@@ -21,17 +21,9 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-STATUS_LABELS: dict[str, str] = {
-    "rumored": "rumeur",
-    "approached": "approché",
-    "in_talks": "en discussions",
-    "declined": "a décliné",
-    "denied": "a démenti",
-    "partnership": "partenariat",
-    "acquired": "racheté",
-    "ended": "fin du partenariat",
-    "none": "aucun lien",
-}
+from tasks.events import STATUS_LABELS_FR
+
+STATUS_LABELS: dict[str, str] = STATUS_LABELS_FR  # one vocabulary: tasks/events.py
 PREFIX = "[veille]"
 CHAT_DIGEST_MAX_CHARS = 3500  # Mattermost and Slack cut long posts; the email digest is complete
 CHAT_DIGEST_LINES_PER_RETAILER = 3

@@ -14,6 +14,9 @@ import html
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from tasks.events import NO_STATUS
+from tasks.events import STATUS_LABELS_FR as _LABELS
+
 __all__ = [
     "STATUS_COLORS",
     "STATUS_LABELS_FR",
@@ -22,16 +25,8 @@ __all__ = [
     "render_report",
 ]
 
-STATUS_LABELS_FR: dict[str, str] = {
-    "rumored": "rumeur",
-    "approached": "approché",
-    "in_talks": "en discussions",
-    "declined": "a décliné",
-    "denied": "a démenti",
-    "partnership": "partenariat",
-    "acquired": "racheté",
-    "ended": "fin du partenariat",
-}
+# The statuses a timeline draws, with their French labels (one vocabulary: tasks/events.py).
+STATUS_LABELS_FR: dict[str, str] = {k: v for k, v in _LABELS.items() if k != NO_STATUS}
 
 STATUS_COLORS: dict[str, str] = {
     "rumored": "#9575cd",
