@@ -64,11 +64,22 @@ def _fail(exc: VeilleError) -> typer.Exit:
     return typer.Exit(1)
 
 
+def _phrase_width(others: int) -> int:
+    """What the terminal leaves for the sentence once the short columns have their width."""
+    return max(24, Console().width - others)
+
+
 def board_table(rows: list[BoardRow]) -> Table:
     """The board as a rich table."""
     table = Table(title="veille — état du feuilleton", title_justify="left")
-    for name in ("enseigne", "statut", "", "depuis", "source", "sources", "phrase"):
-        table.add_column(name, overflow="fold")
+    # Short columns keep their width; the sentence takes what is left, cut with an ellipsis.
+    table.add_column("enseigne", no_wrap=True, min_width=9, max_width=18, overflow="ellipsis")
+    table.add_column("statut", no_wrap=True, min_width=11)
+    table.add_column("", no_wrap=True, min_width=8)
+    table.add_column("depuis", no_wrap=True, min_width=10)
+    table.add_column("source", no_wrap=True, max_width=18, overflow="ellipsis")
+    table.add_column("n", no_wrap=True, justify="right", min_width=2)
+    table.add_column("phrase", no_wrap=True, overflow="ellipsis", width=_phrase_width(90))
     for r in rows:
         table.add_row(
             r.retailer_name,
@@ -128,8 +139,10 @@ def _timeline_table(slug: str, mentions: list[MentionRecord], events: list[Event
     by_article = {(e.article_id, e.retailer): e for e in events}
     name = mentions[0].retailer_name if mentions else slug
     table = Table(title=f"{name} — chronologie", title_justify="left")
-    for col in ("date", "statut", "", "événement", "source", "phrase"):
-        table.add_column(col, overflow="fold")
+    for col, width in (("date", 10), ("statut", 18), ("", 8), ("événement", 13)):
+        table.add_column(col, no_wrap=True, min_width=width)
+    table.add_column("source", no_wrap=True, max_width=18, overflow="ellipsis")
+    table.add_column("phrase", no_wrap=True, overflow="ellipsis", width=_phrase_width(85))
     for m in mentions:
         event = by_article.get((m.article_id, m.retailer))
         date = _day(m.published) + (
