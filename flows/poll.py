@@ -2,9 +2,10 @@
 
 Prefect runs a task per feed (fetch + parse) and a task per feed's batch of new articles (fetch),
 grouping feeds beyond ``MAX_TASK_RUNS``: a task per article would cost more in Prefect's
-bookkeeping than the work itself (DESIGN.md). Everything that writes to SQLite happens here, in the flow's own thread, one
-transaction per article, so an article, its mentions, its events and their deliveries land
-together or not at all; a crash at any point is caught up by the next poll.
+bookkeeping than the work itself (DESIGN.md). Extraction, detection and every write to SQLite
+happen here, in the flow's own thread, one transaction per article, so an article, its
+mentions, its events and their deliveries land together or not at all; a crash at any point is
+caught up by the next poll.
 """
 
 from __future__ import annotations
