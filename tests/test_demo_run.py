@@ -95,4 +95,3 @@ def test_nothing_reaches_beyond_loopback(demo_run: DemoRun) -> None:
     html = (demo_run.out / "report.html").read_text(encoding="utf-8")
     hosts = {urlsplit(u).hostname for u in re.findall(r"""href=["'](https?://[^"']+)""", html)}
     assert hosts <= {"127.0.0.1"}
-
