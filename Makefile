@@ -32,6 +32,7 @@ test-soak: install  ## kill -9 loops
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 format: install
 	$(VENV)/bin/ruff format .
