@@ -31,6 +31,8 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
+from demo.background import BackgroundServer
+
 __all__ = ["ReceivedEmail", "ReceivedRequest", "SmtpReceiver", "WebhookReceiver"]
 
 
@@ -116,7 +118,7 @@ class _WebhookHTTPServer(ThreadingHTTPServer):
         super().__init__(address, _WebhookHandler)
 
 
-class WebhookReceiver:
+class WebhookReceiver(BackgroundServer):
     """A Slack/Mattermost/JSON-webhook stand-in: stores every POSTed JSON body.
 
     ``requests`` holds the accepted requests (answered 200), ``rejected`` those answered
@@ -131,7 +133,7 @@ class WebhookReceiver:
         port: int = 0,
         on_request: Callable[[ReceivedRequest], None] | None = None,
     ) -> None:
-        self._address = (host, port)
+        super().__init__(host, port)
         self._on_request = on_request
         self._cond = threading.Condition()
         self._requests: list[ReceivedRequest] = []
@@ -139,52 +141,17 @@ class WebhookReceiver:
         self._fail_next = 0
         self._down = False
         self._fail_status = 503
-        self._server: _WebhookHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
-    # lifecycle -------------------------------------------------------------
-    def start(self) -> WebhookReceiver:
-        """Bind the port and serve in a daemon thread."""
-        if self._server is not None:
-            return self
-        self._server = _WebhookHTTPServer(self._address, self)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},  # so that stop() returns at once
-            name="webhook-receiver",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and release the port (idempotent)."""
-        if self._server is None:
-            return
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = None
-        self._thread = None
-
-    def __enter__(self) -> WebhookReceiver:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def _make_server(self) -> _WebhookHTTPServer:
+        return _WebhookHTTPServer(self._address, self)
 
     # addresses -------------------------------------------------------------
-    @property
-    def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("WebhookReceiver is not started")
-        return int(self._server.server_address[1])
+    thread_name = "webhook-receiver"
 
     @property
     def url(self) -> str:
         """Base URL, e.g. ``http://127.0.0.1:41234``."""
-        return f"http://127.0.0.1:{self.port}"
+        return self.base_url
 
     def apprise_url(self, path: str = "hook", scheme: str = "json") -> str:
         """An apprise URL that posts here: ``json://127.0.0.1:PORT/hook`` by default.

@@ -34,6 +34,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
+from demo.background import BackgroundServer
+
 __all__ = ["CORPUS_PATH", "DemoArticle", "DemoFeedServer", "load_corpus", "slugify"]
 
 CORPUS_PATH = Path(__file__).parent / "corpus" / "articles.jsonl"
@@ -120,7 +122,7 @@ def _byline(article: DemoArticle) -> str:
     return _BYLINES[digest[0] % len(_BYLINES)]
 
 
-class DemoFeedServer:
+class DemoFeedServer(BackgroundServer):
     """RSS feeds and article pages of the demo corpus on 127.0.0.1, released step by step.
 
     ``step`` is the number of batches visible at start (1 by default, 0 for none).
@@ -142,54 +144,15 @@ class DemoFeedServer:
         for article in self.articles:
             self.outlets.setdefault(article.outlet_slug, article.outlet)
         self.max_step = max((a.step for a in self.articles), default=0)
-        self._address = (host, port)
+        super().__init__(host, port)
         self._lock = threading.Lock()
         self._step = step
-        self._server: _DemoHTTPServer | None = None
-        self._thread: threading.Thread | None = None
         self.hits: list[tuple[str, str, int]] = []  # (method, path, status), for tests
 
-    # lifecycle -------------------------------------------------------------
-    def start(self) -> DemoFeedServer:
-        """Bind the port and serve in a daemon thread."""
-        if self._server is None:
-            self._server = _DemoHTTPServer(self._address, self)
-            self._thread = threading.Thread(
-                target=self._server.serve_forever,
-                kwargs={"poll_interval": 0.05},  # so that stop() returns at once
-                name="demo-feed-server",
-                daemon=True,
-            )
-            self._thread.start()
-        return self
+    thread_name = "demo-feed-server"
 
-    def stop(self) -> None:
-        """Stop serving and release the port (idempotent)."""
-        if self._server is None:
-            return
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = None
-        self._thread = None
-
-    def __enter__(self) -> DemoFeedServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    # addresses -------------------------------------------------------------
-    @property
-    def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("DemoFeedServer is not started")
-        return int(self._server.server_address[1])
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    def _make_server(self) -> _DemoHTTPServer:
+        return _DemoHTTPServer(self._address, self)
 
     def feed_url(self, outlet_slug: str) -> str:
         return f"{self.base_url}/feeds/{outlet_slug}.xml"
