@@ -21,31 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from demo.receivers import ReceivedEmail, ReceivedRequest, SmtpReceiver, WebhookReceiver
-from demo.server import DemoFeedServer
+from demo.server import DemoFeedServer, local_settings_toml
 
 DEFAULT_OUT = Path("demo-out")
-
-# Short timeouts and no politeness delay: the newsroom is local and answers at once. The SSRF
-# guard refuses loopback unless it is allowed by name. digest_threshold is high so that each
-# event arrives as its own alert, which is what a newcomer should see.
-SETTINGS_TOML = """\
-# Written by `python -m demo`: the demo's feeds, all on 127.0.0.1 (no network needed).
-[settings]
-database = {database}
-
-[settings.fetch]
-allowed_hosts = ["127.0.0.1"]
-politeness_delay = 0
-retries = 0
-connect_timeout = 2
-read_timeout = 5
-total_timeout = 10
-per_host_concurrency = 8
-
-[settings.notify]
-digest_threshold = 50
-
-"""
 
 _print_lock = threading.Lock()
 
@@ -89,7 +67,12 @@ def write_config(news: DemoFeedServer, out: Path) -> Path:
     """The demo's feeds.toml: settings for a local newsroom, then one [[feeds]] per outlet."""
     path = out / "feeds.toml"
     database = (out / "veille.db").resolve()
-    settings = SETTINGS_TOML.format(database=f'"{database.as_posix()}"')
+    settings = (
+        "# Written by `python -m demo`: the demo's feeds, all on 127.0.0.1 (no network needed).\n"
+        # digest_threshold is high so that each event arrives as its own alert, which is what a
+        # newcomer should see.
+        + local_settings_toml(database, digest_threshold=50)
+    )
     path.write_text(settings + news.feeds_toml(tags=("demo",)), encoding="utf-8")
     return path
 

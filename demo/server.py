@@ -122,6 +122,26 @@ def _byline(article: DemoArticle) -> str:
     return _BYLINES[digest[0] % len(_BYLINES)]
 
 
+def local_settings_toml(database: Path, *, digest_threshold: int | None = None) -> str:
+    """The [settings] of a veille run against local servers only: 127.0.0.1 allowed past the
+    SSRF guard, no politeness delay or retries, short timeouts."""
+    text = f"""[settings]
+database = "{Path(database).as_posix()}"
+
+[settings.fetch]
+allowed_hosts = ["127.0.0.1"]
+politeness_delay = 0
+retries = 0
+connect_timeout = 2
+read_timeout = 5
+total_timeout = 10
+per_host_concurrency = 8
+"""
+    if digest_threshold is not None:
+        text += f"\n[settings.notify]\ndigest_threshold = {digest_threshold}\n"
+    return text
+
+
 class DemoFeedServer(BackgroundServer):
     """RSS feeds and article pages of the demo corpus on 127.0.0.1, released step by step.
 

@@ -17,7 +17,7 @@ import pytest
 
 from config.settings import Config, parse_config
 from demo.receivers import SmtpReceiver, WebhookReceiver
-from demo.server import DemoFeedServer
+from demo.server import DemoFeedServer, local_settings_toml
 from flows.backfill import run_backfill
 from storage.db import open_db
 
@@ -43,19 +43,7 @@ def receivers(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[WebhookReceiver
         yield hook, smtp
 
 
-def settings_toml(database: Path) -> str:
-    return f"""[settings]
-database = "{database.as_posix()}"
-
-[settings.fetch]
-allowed_hosts = ["127.0.0.1"]
-politeness_delay = 0
-retries = 0
-connect_timeout = 2
-read_timeout = 5
-total_timeout = 10
-per_host_concurrency = 8
-"""
+settings_toml = local_settings_toml
 
 
 def make_config(database: Path) -> Config:

@@ -11,18 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from demo.server import DemoFeedServer
+from demo.server import DemoFeedServer, local_settings_toml
 from storage.db import open_db
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def write_config(path: Path, news: DemoFeedServer, db: Path) -> Path:
-    settings = (
-        f'[settings]\ndatabase = "{db}"\n[settings.fetch]\nallowed_hosts = ["127.0.0.1"]\n'
-        "politeness_delay = 0\nretries = 0\nper_host_concurrency = 8\n\n"
-    )
-    path.write_text(settings + news.feeds_toml(), encoding="utf-8")
+    path.write_text(local_settings_toml(db) + "\n" + news.feeds_toml(), encoding="utf-8")
     return path
 
 
