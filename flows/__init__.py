@@ -15,3 +15,6 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 # flushing, and it prints tracebacks that say nothing about veille. `veille serve` runs a real
 # server and sets its own level (flows/serve.py).
 os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
+# A first run on a fresh PREFECT_HOME migrates the temporary server's database; on a busy
+# 2-core machine that took longer than Prefect's 20 s default and the run failed.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")

@@ -29,5 +29,5 @@ def prefect_harness() -> Iterator[None]:
 
     import flows  # noqa: F401  (sets veille's Prefect defaults before the harness starts)
 
-    with prefect_test_harness(server_startup_timeout=60):
+    with prefect_test_harness(server_startup_timeout=120):
         yield
