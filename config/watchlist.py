@@ -58,6 +58,8 @@ class Actor(_Strict):
     rivals: list[str] = []
     # The actor's businesses outside grocery: never discovered as a retailer it bought.
     holdings: list[str] = []
+    # Words that, just after a name, give it another meaning ("Amazon rainforest").
+    reject_after: list[str] = []
 
 
 class Context(_Strict):
@@ -121,6 +123,8 @@ class LanguageCues(StatusCues):
 
     negated: StatusCues = StatusCues()
     goal: GoalMarkers = GoalMarkers()
+    # Fixed phrases whose words look like cues but are none ("à plusieurs reprises").
+    idioms: list[str] = []
 
 
 class Markers(_Strict):

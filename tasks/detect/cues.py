@@ -20,7 +20,24 @@ from dataclasses import dataclass, field
 from .lexicon import _ELISION, Lexicon, fold, fold_phrase
 from .model import DEALS
 
-_CLAUSE_BREAK = {",", ";", ":", "mais", "but", "tandis", "whereas", "while", "—", "–", "(", ")"}
+# "que" opens a subordinate clause: the negation of "on ne cache plus qu'Amazon a pris contact"
+# is not the contact's.
+_CLAUSE_BREAK = {
+    ",",
+    ";",
+    ":",
+    "mais",
+    "but",
+    "tandis",
+    "whereas",
+    "while",
+    "—",
+    "–",
+    "(",
+    ")",
+    "que",
+    "qu'",
+}
 CLAUSE_DEPS = {"conj", "parataxis", "advcl", "ccomp", "acl:relcl", "acl"}
 _DETERMINERS = {
     "le",
@@ -89,7 +106,7 @@ def english_lemma(word: str, irregular: dict[str, str]) -> str:
     for suffix in ("ing", "ed"):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             stem = w[: -len(suffix)]
-            if len(stem) >= 2 and stem[-1] == stem[-2] and stem[-1] not in "ls":
+            if len(stem) >= 2 and stem[-1] == stem[-2] and stem[-1] not in "lsfz":
                 return stem[:-1]
             if stem.endswith(("at", "us", "ir", "iv", "ur", "rg", "ac", "lv", "os", "uc")):
                 return stem + "e"
@@ -175,7 +192,7 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
     index = lex.cues[lang]
     words = words_of(lex, lang)
     found: list[tuple[int, list[int], list[tuple[tuple[str, ...], str, bool]]]] = []
-    taken: set[int] = set()
+    taken = _idiom_tokens(toks, lex.idioms.get(lang, []))
     for i, tok in enumerate(toks):
         if tok.ent >= 0 or i in taken:
             continue
@@ -221,7 +238,11 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
         for c in cues
         if not (
             c.status in ("approached", "in_talks", "rumored")
-            and any(0 < c.first - r.last <= 4 for r in refusals)
+            and any(
+                0 < c.first - r.last <= 4
+                and not any(t.low in _CLAUSE_BREAK for t in toks[r.last + 1 : c.first])
+                for r in refusals
+            )
         )
     ]  # "dément toute discussion", "refused any talks": the talks are what is refused
     courtship = any(c.status not in DEALS for c in cues if not c.goal)
@@ -233,6 +254,21 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
             cue.status, cue.rule = "rumored", "intention"
         kept.append(cue)
     return kept
+
+
+def _idiom_tokens(toks: list[Tok], idioms: list[tuple[str, ...]]) -> set[int]:
+    """Tokens of fixed phrases that only look like cues ("à plusieurs reprises", "sans
+    contact"): they are taken before the cue search."""
+    out: set[int] = set()
+    for lemmas in idioms:
+        n = len(lemmas)
+        for i in range(len(toks) - n + 1):
+            if all(
+                w in (t.lemma, t.low, _ELISION.get(t.low, t.low))
+                for w, t in zip(lemmas, toks[i : i + n], strict=True)
+            ):
+                out.update(range(i, i + n))
+    return out
 
 
 def _no_comment(toks: list[Tok], cue: Cue, words: _Words) -> bool:
@@ -338,7 +374,9 @@ def _match_rest(
     j = i
     for lemma in lemmas[1:]:
         for k in range(j + 1, min(len(toks), j + 4)):
-            if k not in taken and toks[k].ent < 0 and lemma in (toks[k].lemma, toks[k].low):
+            tok = toks[k]
+            forms = (tok.lemma, tok.low, _ELISION.get(tok.low, tok.low))
+            if k not in taken and tok.ent < 0 and lemma in forms:
                 span.append(k)
                 j = k
                 break
@@ -384,6 +422,9 @@ def _resolve(
     cue.background = any(toks[k].plup for k in [*span, *_ancestors(toks, head, 3)])
     if negated:
         cue.rule = "negation"
+    if status in ("approached", "in_talks") and not negated and _possible(toks, first, head):
+        cue.status = cue.base = "rumored"  # "une éventuelle offre", "a possible bid"
+        cue.rule = "possibility"
     if status in DEALS and not negated:
         after = range(head + 1, min(len(toks), head + 5))
         if status == "acquired" and any(
@@ -400,10 +441,39 @@ def _resolve(
             cue.goal = "intention"
         elif any(toks[k].low in words.purpose and not _determiner_next(toks, k) for k in near):
             cue.goal = "purpose"
+        if status == "partnership" and _possessed(toks, first):
+            # "it would extend its supply deal": the deal is presupposed, whatever befalls it
+            cue.goal, cue.conditional = "", False
     return cue
 
 
+_POSSESSIVES = {"son", "sa", "ses", "leur", "leurs", "its", "their", "his", "her"}
+
+
+def _possessed(toks: list[Tok], first: int) -> bool:
+    """A deal noun under a possessive ("son partenariat", "its supply deal")."""
+    if toks[first].pos in ("VERB", "AUX"):
+        return False
+    return any(toks[k].low in _POSSESSIVES for k in range(max(0, first - 2), first))
+
+
 _NOUN_DETERMINERS = _DETERMINERS | {"ce", "du", "au", "premier", "dernier"}
+# Adjectives that make an offer or talks a hypothesis ("une éventuelle offre", "possible talks").
+_POSSIBLE = {"eventuel", "possible", "potentiel", "hypothetique", "potential", "would-be"}
+
+
+def _possible(toks: list[Tok], first: int, last: int) -> bool:
+    """The cue is a noun qualified by a possibility adjective, just before or just after."""
+    near = [k for k in (first - 1, first - 2, last + 1) if 0 <= k < len(toks)]
+    forms = {f for k in near for w in (toks[k].lemma, toks[k].low) for f in _inflections(w)}
+    return bool(forms & _POSSIBLE) and toks[first].pos not in ("VERB", "AUX")
+
+
+def _inflections(word: str) -> set[str]:
+    """A French adjective and its masculine singular ("éventuelles" → "eventuel")."""
+    return {word} | {
+        word.removesuffix(end) for end in ("s", "les", "le", "es", "e") if word.endswith(end)
+    }
 
 
 def _negation(toks: list[Tok], k: int, words: _Words) -> bool:

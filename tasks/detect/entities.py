@@ -221,11 +221,14 @@ def find_entities(lex: Lexicon, text: str, folded: str) -> list[Ent]:
             raw.append((entry, match.start(), match.end()))
             break
     seen_full: set[str] = set()
+    actor_after = [f.lower() for f in _fold_list(lex.watchlist.actor.reject_after)]
     kept: list[tuple[Entry, int, int]] = []
     for entry, start, end in raw:
         original = text[start:end]
         if entry.kind in ("actor", "rival") and not original[:1].isupper():
             continue
+        if entry.kind == "actor" and _rejected([], actor_after, folded, start, end):
+            continue  # "the Amazon rainforest"
         retailer = entry.retailer
         if retailer is not None:
             if entry.short and retailer.id not in seen_full:
@@ -283,7 +286,11 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
     taken = [(e.start, e.end) for e in known]
     out: list[Ent] = []
     for match in pattern.finditer(folded):
-        name_match = _NAME.match(text, match.end())
+        # the adjectives are lowercase in the text: a capital among them starts the name
+        # ("l'enseigne rochelaise Biofrais Atlantique": "Biofrais" looks like an adjective)
+        capital = _CAPITAL.search(text, match.start("adj"), match.end())
+        start = capital.start() if capital else match.end()
+        name_match = _NAME.match(text, start)
         if not name_match:
             continue
         name = name_match.group(0).rstrip(" -'")
@@ -293,7 +300,6 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
         if not words or words[0] in _NAME_STOP or len(name) < 3:
             continue
         name = " ".join(words)
-        start = match.end()
         end = start + len(name)
         if any(s < end and start < e for s, e in taken):
             continue
@@ -429,17 +435,20 @@ def _apposition_after_re(lex: Lexicon) -> re.Pattern[str]:
 
 
 _DISCOVERY: dict[int, re.Pattern[str]] = {}
+_CAPITAL = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ]")
 
 
 def _discovery_re(lex: Lexicon) -> re.Pattern[str]:
     key = id(lex)
     if key not in _DISCOVERY:
         nouns = trie_pattern(sorted(set(lex.retail_nouns)))
-        adjs = (
-            r"(?: +(?:de|d'|du|des) *[a-z-]+){0,2}(?: +(?:bio|discount|alimentaire|britannique"
-            r"|americaine?|allemande?|francaise?|indienne?|espagnole?|italienne?|belge|suisse"
-            r"|neerlandaise?))?"
+        # complements ("de supermarchés", "d'épiceries") and adjectives of place or kind
+        # ("rochelaise", "fines écossaise", "régionale"), recognised by their endings
+        adjective = (
+            r"[a-z-]*(?:ais|aise|ois|oise|ien|ienne|ain|aine|al|ale|aux|ique|if|ive|el|elle"
+            r"|fine|bio|discount|alimentaire|belge|suisse|familiale?|independante?|locale?)s?"
         )
+        adjs = r"(?: +(?:de|d'|du|des) *[a-z-]+){0,2}(?P<adj>(?: +" + adjective + r"){0,2})"
         media = r"(?! +(?:de|d') *(?:television|tele|radio|info|information)\b)"
         _DISCOVERY[key] = re.compile(r"(?<![\w])(?:" + nouns + r")" + media + adjs + r" +(?=[a-z])")
     return _DISCOVERY[key]

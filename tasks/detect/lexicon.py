@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from config.watchlist import Retailer, Watchlist
+from config.watchlist import STATUSES, Retailer, Watchlist
 
 _TRANSLATE = {
     **{ord(c): "'" for c in "’‘ʼ´`′"},
@@ -133,6 +133,7 @@ class Lexicon:
     )
     cue_stems: dict[str, re.Pattern[str]] = field(default_factory=dict)
     lemma_stems: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    idioms: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     # the cues a sentence that only has the actor nearby can carry (an answer, an approach)
     answer_stems: dict[str, re.Pattern[str]] = field(default_factory=dict)
     weak_phrases: list[list[str]] = field(default_factory=list)  # folded words, longest first
@@ -156,7 +157,7 @@ def _compile_cues(
         index: dict[str, list[tuple[tuple[str, ...], str, bool]]] = {}
         for negated, table in ((False, cues), (True, cues.negated)):
             for status, items in table.model_dump().items():
-                if not isinstance(items, list):
+                if status not in STATUSES or not isinstance(items, list):
                     continue
                 for cue in items:
                     lemmas = cue_lemmas(cue)
@@ -206,7 +207,11 @@ def _cue_stems(
                 stems.update(w[:4] for w in cue_lemmas(phrase) if len(w) >= 3)
         for table in (cues, cues.negated):
             for status, items in table.model_dump().items():
-                if not isinstance(items, list) or (only and status not in only):
+                if (
+                    status not in STATUSES
+                    or not isinstance(items, list)
+                    or (only and status not in only)
+                ):
                     continue
                 for cue in items:
                     words = cue_lemmas(cue)
@@ -279,6 +284,7 @@ def compile_lexicon(watchlist: Watchlist) -> Lexicon:
         retail_nouns=nouns,
         retail_noun_re=bounded(nouns),
         cues=_compile_cues(watchlist),
+        idioms={lang: [cue_lemmas(i) for i in c.idioms] for lang, c in watchlist.cues.items()},
         cue_stems=_cue_stems(watchlist),
         lemma_stems=_cue_stems(watchlist, with_markers=True),
         answer_stems=_cue_stems(watchlist, only=("approached", "declined", "denied", "ended")),

@@ -30,7 +30,7 @@ from functools import partial
 from .cues import Cue, Tok, competitor, find_cues, reference, words_of
 from .entities import Ent
 from .lexicon import Lexicon, fold, normalize_text
-from .model import Detection, Mention
+from .model import DEALS, Detection, Mention
 from .prefilter import is_candidate
 from .reader import Article, actor_presence, english_sentence, guess_language, parse_french, prepare
 from .relations import assign, bought_by_actor, described_subject, merge
@@ -175,7 +175,13 @@ def _read_relations(
                 rep = False  # on the record: a fact whoever reports it
             if titled and sentence.paragraph == 0:
                 rule += "+headline"
-            found.append(Mention(ent.id, cue.status, rep, text, ent.discovered, cue.text, rule))
+            status = cue.status
+            if text.rstrip(' »"”').endswith("?"):
+                # "Amazon rachètera-t-il Carrefour ?": a question states nothing; a deal asked
+                # about is a possibility
+                rep, rule = True, rule + "+question"
+                status = "rumored" if status in DEALS else status
+            found.append(Mention(ent.id, status, rep, text, ent.discovered, cue.text, rule))
             reported_now[ent.id] = rep
         last_reported = reported_now
     return merge(_hedged(_foreground(_fold_groups(lex, article, found))))
@@ -373,7 +379,8 @@ def _relevant(lex: Lexicon, article: Article, title: str | None, mentions: list[
     }
     named = len(actor_sentences)
     in_title = bool(title) and lex.actor_any.search(fold(normalize_text(title or ""))) is not None
-    context = len(lex.context.findall(article.folded))
+    # distinct words, so a masthead repeated in a footer ("enseigne par enseigne") counts once
+    context = len({word.rstrip("sx") for word in lex.context.findall(article.folded)})
     retailers = [e for e in article.ents if e.kind == "retailer"]
     if context < 2 and not retailers:
         return False

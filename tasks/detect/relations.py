@@ -193,6 +193,8 @@ def _blocked(
         subjects = {k for k in others if toks[k].dep.startswith("nsubj")}
         if subjects and len({toks[k].lemma for k in others}) >= 2:
             return True  # "Auchan discute avec Casino": two retailers, the actor is not party
+    if _receptive(toks, cue, verb) or not _direct(toks, cue, verb):
+        return False  # "X a reçu la visite de…", "X grimpe sur fond de rumeur": X is no agent
     subj = _subject(toks, verb)
     if (
         subj is not None
@@ -208,11 +210,34 @@ def _blocked(
     return cue.base in _AGENTIVE and not (bool(attached & actor_toks) and symmetric)
 
 
+# Verbs and nouns whose subject undergoes the cue: "X a reçu une offre", "X fait l'objet d'une
+# approche", "X received an approach".
+_RECEPTIVE = {"recevoir", "objet", "essuyer", "receive", "get", "face"}
+# Arguments of a verb that make a noun cue the verb's own deal ("Carrefour signe un accord"),
+# unlike an adjunct ("Carrefour grimpe sur fond de rumeur Amazon").
+_ARGUMENTS = {"obj", "xcomp", "ccomp", "iobj", "nsubj", "nsubj:pass"}
+
+
+def _receptive(toks: list[Tok], cue: Cue, verb: int) -> bool:
+    return any(toks[k].lemma in _RECEPTIVE for k in [verb, *cue.tokens])
+
+
+def _direct(toks: list[Tok], cue: Cue, verb: int) -> bool:
+    """The cue is the verb, or a direct argument of it, so the verb's subject is its agent."""
+    if verb in cue.tokens or toks[verb].pos not in ("VERB", "AUX"):
+        return True
+    return any(toks[k].head == verb and toks[k].dep in _ARGUMENTS for k in cue.tokens)
+
+
 def _nearest_cue(toks: list[Tok], k: int, cues: list[Cue]) -> Cue | None:
     """The cue a name hangs under in the parse (the closest one up its chain of heads)."""
-    best: tuple[int, Cue] | None = None
+    best: tuple[float, Cue] | None = None
     for cue in cues:
-        d = _ancestor_distance(toks, k, set(cue.tokens) | {_verb_of(toks, cue)})
+        d: float | None = _ancestor_distance(toks, k, set(cue.tokens))
+        if d is None:
+            # through the verb a noun cue hangs on: a weaker tie than the cue itself
+            via = _ancestor_distance(toks, k, {_verb_of(toks, cue)})
+            d = None if via is None else via + 0.5
         if d is not None and (best is None or d < best[0]):
             best = (d, cue)
     return best[1] if best else None
@@ -300,6 +325,8 @@ def assign(
             continue  # named as a competitor, not as a party
         if referenced is not None and referenced(r):
             continue  # "Après Leclerc, Amazon approche Auchan": a point of reference
+        if _kin(toks, r, parsed):
+            continue  # "Monoprix, filiale de Casino, …": the group qualifies, it is no party
         picks: list[tuple[Cue, str]] = []
         choice = _governing(toks, r, live, parsed)
         if choice is not None:
@@ -327,6 +354,34 @@ def assign(
                 (ents[tok.ent], cue, rule, reported or cue.conditional or cue.status == "rumored")
             )
     return out
+
+
+# Nouns that qualify a company by another ("filiale du groupe Casino", "owner of Monoprix").
+_KIN = {
+    "filiale",
+    "proprietaire",
+    "mere",
+    "maison-mere",
+    "actionnaire",
+    "branche",
+    "parent",
+    "owner",
+    "subsidiary",
+    "unit",
+}
+
+
+def _kin(toks: list[Tok], r: int, parsed: bool) -> bool:
+    """The name is the complement of a kinship noun: it qualifies another company."""
+    if parsed:
+        head = toks[r].head
+        return (
+            head >= 0
+            and toks[r].dep.startswith("nmod")
+            and (toks[head].lemma in _KIN or toks[head].low in _KIN)
+        )
+    before = [t.low for t in toks[max(0, r - 3) : r]]
+    return any(w in _KIN for w in before) and any(w in ("de", "du", "of") for w in before)
 
 
 def described_subject(toks: list[Tok], cue: Cue) -> bool:
@@ -416,16 +471,27 @@ def _governing(toks: list[Tok], r: int, cues: list[Cue], parsed: bool) -> tuple[
             between = [c for c in cues if lo < c.first < hi and c is not cue]
             if between:  # a cue between the parse's choice and the name: the parse went astray
                 return min(between, key=lambda c: abs(c.first - r)), "between"
+            own = [c for c in cues if not _comma_between(toks, r, c.first)]
+            if _comma_between(toks, r, cue.first) and own:
+                # "Lidl dément, Aldi discuterait avec Amazon": the name's own segment has a cue
+                return min(own, key=lambda c: abs(c.first - r)), "segment"
             return cue, "syntax"
-    nearest: tuple[int, Cue] | None = None
+    nearest: tuple[tuple[bool, int], Cue] | None = None
     for cue in cues:
         span = range(r + 1, cue.first) if r < cue.first else range(cue.last + 1, r)
         if any(toks[k].low in _CLAUSE_ENDS for k in span):
             continue
         d = sum(1 for k in span if toks[k].pos not in _LIGHT and toks[k].low not in _PUNCT)
-        if d <= (8 if parsed else 10) and (nearest is None or d < nearest[0]):
-            nearest = (d, cue)
+        # a cue of the name's own comma segment first, then the nearest
+        rank = (_comma_between(toks, r, cue.first), d)
+        if d <= (8 if parsed else 10) and (nearest is None or rank < nearest[0]):
+            nearest = (rank, cue)
     return (nearest[1], "nearest") if nearest is not None else None
+
+
+def _comma_between(toks: list[Tok], a: int, b: int) -> bool:
+    lo, hi = min(a, b), max(a, b)
+    return any(toks[k].low in (",", ";", ":") for k in range(lo + 1, hi))
 
 
 def merge(found: list[Mention]) -> list[Mention]:
