@@ -82,6 +82,9 @@ class Retailer(_Strict):
     case_sensitive: bool = False
     strict: bool = False
     person_name: bool = False
+    # Languages whose ordinary words the name collides with ("Iceland" in English): there
+    # `strict` applies; elsewhere the capitalised name is the retailer. Empty: every language.
+    strict_in: list[str] = []
     reject_before: list[str] = []
     reject_after: list[str] = []
     # A relation with the actor that is on the record (Whole Foods: acquired in 2017): stated,

@@ -191,6 +191,9 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
         return []
     index = lex.cues[lang]
     words = words_of(lex, lang)
+    if lang == "fr":
+        for tok in toks:
+            tok.cnd = tok.cnd or _conditional_form(tok)
     found: list[tuple[int, list[int], list[tuple[tuple[str, ...], str, bool]]]] = []
     taken = _idiom_tokens(toks, lex.idioms.get(lang, []))
     for i, tok in enumerate(toks):
@@ -254,6 +257,18 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
             cue.status, cue.rule = "rumored", "intention"
         kept.append(cue)
     return kept
+
+
+_CND_ENDINGS = ("ait", "aient", "ais", "ions", "iez")
+
+
+def _conditional_form(tok: Tok) -> bool:
+    """A French conditional the tagger missed (headlines, short clauses): the infinitive's
+    stem, then -rait ("négocierait", "prendrait"), unlike the imperfect ("négociait")."""
+    if tok.pos not in ("VERB", "AUX") or not tok.lemma.endswith(("er", "ir", "re")):
+        return False
+    stem = tok.lemma[:-1] if tok.lemma.endswith("re") else tok.lemma
+    return any(tok.low == stem + end for end in _CND_ENDINGS)
 
 
 def _idiom_tokens(toks: list[Tok], idioms: list[tuple[str, ...]]) -> set[int]:

@@ -213,7 +213,7 @@ def _retail_context(lex: Lexicon, folded: str, start: int, end: int) -> bool:
     return False
 
 
-def find_entities(lex: Lexicon, text: str, folded: str) -> list[Ent]:
+def find_entities(lex: Lexicon, text: str, folded: str, lang: str = "") -> list[Ent]:
     """Every validated reference in ``text`` (normalised) given its folded twin."""
     raw: list[tuple[Entry, int, int]] = []
     for match in lex.names.finditer(folded):
@@ -244,12 +244,27 @@ def find_entities(lex: Lexicon, text: str, folded: str) -> list[Ent]:
             if not entry.short:
                 seen_full.add(retailer.id)
         kept.append((entry, start, end))
+    # a strict name licensed once ("les supermarchés Match") is the retailer in the whole article
+    licensed_ids = {
+        entry.retailer.id
+        for i, (entry, start, end) in enumerate(kept)
+        if entry.retailer is not None
+        and entry.retailer.strict
+        and (
+            " " in text[start:end].strip()  # a long alias: "Supermarchés Match"
+            or _retail_context(lex, folded, start, end)
+            or _enumerated(kept, i, folded)
+        )
+    }
     out: list[Ent] = []
-    for i, (entry, start, end) in enumerate(kept):
+    for entry, start, end in kept:
         retailer = entry.retailer
-        licensed = _retail_context(lex, folded, start, end) or _enumerated(kept, i, folded)
+        licensed = retailer is not None and retailer.id in licensed_ids
         single = " " not in text[start:end].strip()
-        if retailer is not None and retailer.strict and single and not licensed:
+        strict = retailer is not None and retailer.strict
+        if strict and retailer.strict_in and lang and lang not in retailer.strict_in:
+            strict = False  # "Iceland" in a French text is the grocer: the country is Islande
+        if strict and single and not licensed:
             continue
         kind = "actor" if entry.kind == "actor_p" else entry.kind
         out.append(Ent(kind, entry.id, start, end, text[start:end]))
@@ -445,8 +460,9 @@ def _discovery_re(lex: Lexicon) -> re.Pattern[str]:
         # complements ("de supermarchés", "d'épiceries") and adjectives of place or kind
         # ("rochelaise", "fines écossaise", "régionale"), recognised by their endings
         adjective = (
-            r"[a-z-]*(?:ais|aise|ois|oise|ien|ienne|ain|aine|al|ale|aux|ique|if|ive|el|elle"
-            r"|fine|bio|discount|alimentaire|belge|suisse|familiale?|independante?|locale?)s?"
+            r"(?:[a-z-]{2,}(?:ais|aise|ois|oise|ien|ienne|ain|aine|al|ale|aux|ique|if|ive|el"
+            r"|elle|on|onne)|fine|bio|discount|alimentaire|belge|suisse|familiale?"
+            r"|independante?|locale?)s?"
         )
         adjs = r"(?: +(?:de|d'|du|des) *[a-z-]+){0,2}(?P<adj>(?: +" + adjective + r"){0,2})"
         media = r"(?! +(?:de|d') *(?:television|tele|radio|info|information)\b)"

@@ -33,7 +33,7 @@ from .lexicon import Lexicon, fold, normalize_text
 from .model import DEALS, Detection, Mention
 from .prefilter import is_candidate
 from .reader import Article, actor_presence, english_sentence, guess_language, parse_french, prepare
-from .relations import assign, bought_by_actor, described_subject, merge
+from .relations import assign, bought_by_actor, described_object, described_subject, merge
 from .sentences import Sentence, sentence_text
 from .speech import cue_reported, reported_markers
 
@@ -51,9 +51,7 @@ def read_article(lex: Lexicon, title: str | None, text: str, lang: str | None) -
     article = prepare(lex, full, language)
     mentions: list[Mention] = []
     if language in _DEEP_LANGS and any(e.kind == "retailer" for e in article.ents):
-        in_title = (
-            bool(title) and lex.actor_any.search(fold(normalize_text(title or ""))) is not None
-        )
+        in_title = _actor_in_title(article, title)
         mentions = _read_relations(lex, article, in_title, bool((title or "").strip()))
     return Detection(_relevant(lex, article, title, mentions), mentions)
 
@@ -220,10 +218,19 @@ def _by_description(toks: list[Tok], cues: list[Cue], known: list[Ent], text: st
         ):
             rep = cue.conditional
             out.append(Mention(ent.id, cue.status, rep, text, False, cue.text, "described"))
+        elif (
+            cue.base in _AIMED
+            and not cue.negated
+            and cue.goal != "purpose"
+            and described_object(toks, cue)
+        ):
+            rep = cue.conditional or cue.status == "rumored"
+            out.append(Mention(ent.id, cue.status, rep, text, False, cue.text, "described-object"))
     return out
 
 
 _DESCRIBED = {"partnership", "ended", "in_talks", "acquired"}
+_AIMED = {"acquired", "approached"}  # what the actor does to a retailer it names by description
 
 
 def _mark_description(lex: Lexicon, toks: list[Tok], ents: list[Ent]) -> None:
@@ -361,13 +368,21 @@ def _topical(
     out = []
     nouns = {w for n in lex.retail_nouns for w in n.split()[-1:]}
     for cue in cues:
-        if cue.status != "acquired" or cue.negated or cue.goal:
+        if cue.base != "acquired" or cue.negated or cue.goal == "purpose":
             continue
         after = toks[cue.last + 1 : cue.last + 6]
         if any(t.lemma in nouns or t.low in nouns for t in after):
+            # "pourrait racheter le distributeur de Minneapolis": a possible purchase, rumored
             rep = by_press or cue.conditional or cue_reported(toks, cue, markers)
-            out.append(Mention(topic.id, "acquired", rep, text, False, cue.text, "lemma+topic"))
+            rep = rep or cue.status == "rumored"
+            out.append(Mention(topic.id, cue.status, rep, text, False, cue.text, "lemma+topic"))
     return out
+
+
+def _actor_in_title(article: Article, title: str | None) -> bool:
+    """The headline names the actor (a validated reference: not "the Amazon rainforest")."""
+    end = len(normalize_text(title.strip())) if title and title.strip() else 0
+    return any(e.kind == "actor" and e.end <= end for e in article.ents)
 
 
 def _relevant(lex: Lexicon, article: Article, title: str | None, mentions: list[Mention]) -> bool:
@@ -378,7 +393,7 @@ def _relevant(lex: Lexicon, article: Article, title: str | None, mentions: list[
         if e.kind == "actor" and s.start <= e.start < s.end
     }
     named = len(actor_sentences)
-    in_title = bool(title) and lex.actor_any.search(fold(normalize_text(title or ""))) is not None
+    in_title = _actor_in_title(article, title)
     # distinct words, so a masthead repeated in a footer ("enseigne par enseigne") counts once
     context = len({word.rstrip("sx") for word in lex.context.findall(article.folded)})
     retailers = [e for e in article.ents if e.kind == "retailer"]

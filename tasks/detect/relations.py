@@ -172,8 +172,9 @@ def _blocked(
         for k in range(cue.last + 1, min(len(toks), cue.last + 5)):
             if toks[k].low in ("par", "by"):
                 agent = next((j for j in range(k + 1, min(len(toks), k + 5)) if j in kinds), None)
-                if agent is not None and kinds[agent] != "actor":
-                    return True
+                joint = cue.base == "partnership" and bool(actor_toks)
+                if agent is not None and kinds[agent] != "actor" and not joint:
+                    return True  # "racheté par Kroger"; but "l'accord conclu par X avec Amazon"
                 break
     if not parsed:
         agent = _agent_before(toks, kinds, cue)
@@ -193,6 +194,8 @@ def _blocked(
         subjects = {k for k in others if toks[k].dep.startswith("nsubj")}
         if subjects and len({toks[k].lemma for k in others}) >= 2:
             return True  # "Auchan discute avec Casino": two retailers, the actor is not party
+    if cue.base == "acquired" and _someone_else_buys(toks, kinds, cue, verb):
+        return True  # "ce que les Parisiens achètent": shoppers, not the actor
     if _receptive(toks, cue, verb) or not _direct(toks, cue, verb):
         return False  # "X a reçu la visite de…", "X grimpe sur fond de rumeur": X is no agent
     subj = _subject(toks, verb)
@@ -218,7 +221,22 @@ _RECEPTIVE = {"recevoir", "objet", "essuyer", "receive", "get", "face"}
 _ARGUMENTS = {"obj", "xcomp", "ccomp", "iobj", "nsubj", "nsubj:pass"}
 
 
+def _someone_else_buys(toks: list[Tok], kinds: dict[int, str], cue: Cue, verb: int) -> bool:
+    """The purchase verb's subject is a common noun that names no company ("les clients")."""
+    if verb not in cue.tokens:
+        return False
+    for j in _subjects(toks, verb, cue):
+        tok = toks[j]
+        if j in kinds or tok.pos != "NOUN" or not tok.text[:1].islower():
+            return False
+        return tok.lemma not in _ANAPHORS and tok.low not in _ANAPHORS
+    return False
+
+
 def _receptive(toks: list[Tok], cue: Cue, verb: int) -> bool:
+    """The subject undergoes the cue: a receiving verb, or a copula ("X est la cible de…")."""
+    if any(t.dep == "cop" and t.head in cue.tokens for t in toks):
+        return True
     return any(toks[k].lemma in _RECEPTIVE for k in [verb, *cue.tokens])
 
 
@@ -368,15 +386,26 @@ _KIN = {
     "owner",
     "subsidiary",
     "unit",
+    "enseigne",
+    "marque",
+    "banner",
+    "brand",
 }
 
 
 def _kin(toks: list[Tok], r: int, parsed: bool) -> bool:
-    """The name is the complement of a kinship noun: it qualifies another company."""
+    """The name is the genitive complement of a kinship noun ("filiale du groupe Casino",
+    "l'enseigne parisienne du groupe Casino"): it qualifies another company. An apposition
+    ("son enseigne Monoprix") names the company itself."""
     if parsed:
         head = toks[r].head
+        genitive = any(
+            t.head == r and t.dep == "case" and t.low in ("de", "du", "d'", "des", "of")
+            for t in toks[max(0, r - 3) : r]
+        )
         return (
             head >= 0
+            and genitive
             and toks[r].dep.startswith("nmod")
             and (toks[head].lemma in _KIN or toks[head].low in _KIN)
         )
@@ -393,6 +422,18 @@ def described_subject(toks: list[Tok], cue: Cue) -> bool:
         tok = toks[j]
         if tok.dep == "nsubj" and tok.ent < 0 and tok.lemma in _RETAIL_DESCRIPTIONS:
             return any(t.head == j and t.lemma in _DEFINITE for t in toks)
+    return False
+
+
+def described_object(toks: list[Tok], cue: Cue) -> bool:
+    """The cue's object, a few words after it, is a definite description of a retailer
+    ("racheter le distributeur de Minneapolis", "approached the grocer")."""
+    for k in range(cue.last + 1, min(len(toks), cue.last + 4)):
+        tok = toks[k]
+        if tok.low in _CLAUSE_ENDS or tok.low in (",", ";", ":") or tok.ent >= 0:
+            return False
+        if tok.lemma in _RETAIL_DESCRIPTIONS or tok.low in _RETAIL_DESCRIPTIONS:
+            return k > 0 and toks[k - 1].lemma in _DEFINITE | {"l'"}
     return False
 
 
