@@ -32,6 +32,7 @@ from collections.abc import Callable
 
 from .cues import Cue, Tok
 from .entities import Ent
+from .lexicon import fold
 from .model import COURTSHIP, DEALS, DEFINITENESS, Mention
 
 _AGENTIVE = {"approached", "acquired", "rumored", "partnership", "in_talks"}
@@ -374,6 +375,7 @@ def assign(
     return out
 
 
+_BANNERS = {"enseigne", "marque", "banner", "brand"}
 # Nouns that qualify a company by another ("filiale du groupe Casino", "owner of Monoprix").
 _KIN = {
     "filiale",
@@ -403,12 +405,14 @@ def _kin(toks: list[Tok], r: int, parsed: bool) -> bool:
             t.head == r and t.dep == "case" and t.low in ("de", "du", "d'", "des", "of")
             for t in toks[max(0, r - 3) : r]
         )
-        return (
-            head >= 0
-            and genitive
-            and toks[r].dep.startswith("nmod")
-            and (toks[head].lemma in _KIN or toks[head].low in _KIN)
-        )
+        if head < 0 or not genitive or not toks[r].dep.startswith("nmod"):
+            return False
+        noun = toks[head].lemma if toks[head].lemma in _KIN else toks[head].low
+        if noun in _BANNERS:  # "l'enseigne du groupe Casino", not "l'enseigne d'hypermarchés X"
+            return any(
+                w in ("groupe", "group") for w in (fold(toks[r].text).split()[0], toks[r - 1].low)
+            )
+        return noun in _KIN
     before = [t.low for t in toks[max(0, r - 3) : r]]
     return any(w in _KIN for w in before) and any(w in ("de", "du", "of") for w in before)
 
@@ -527,7 +531,30 @@ def _governing(toks: list[Tok], r: int, cues: list[Cue], parsed: bool) -> tuple[
         rank = (_comma_between(toks, r, cue.first), d)
         if d <= (8 if parsed else 10) and (nearest is None or rank < nearest[0]):
             nearest = (rank, cue)
-    return (nearest[1], "nearest") if nearest is not None else None
+    if nearest is not None:
+        return nearest[1], "nearest"
+    return _dislocated(toks, r, cues) if parsed else None
+
+
+def _dislocated(toks: list[Tok], r: int, cues: list[Cue]) -> tuple[Cue, str] | None:
+    """The sentence's first name, set apart by an apposition or a relative clause, is the
+    subject of a verb the parse left without one ("L'enseigne X, qui compte onze magasins,
+    a mis fin à son partenariat avec Amazon")."""
+    if any(t.ent >= 0 for t in toks[:r]):
+        return None
+    for cue in cues:
+        verb = _verb_of(toks, cue)
+        if verb <= r or toks[verb].pos != "VERB" or _subjects(toks, verb):
+            continue
+        between = toks[r + 1 : min(cue.first, verb)]
+        if any(t.ent >= 0 for t in between) or not any(t.low == "," for t in between):
+            continue
+        k = min(cue.first, verb) - 1
+        while k > r and toks[k].dep.startswith("aux"):
+            k -= 1
+        if toks[k].low == ",":
+            return cue, "dislocated"
+    return None
 
 
 def _comma_between(toks: list[Tok], a: int, b: int) -> bool:
