@@ -19,16 +19,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from demo.receivers import SilentServer, SmtpReceiver, WebhookReceiver
 from flows.deliver import deliver_pending
 from storage import outbox
 from storage.db import open_db, transaction
 from tasks.notify import load_channels
-from tests.support.receivers import (
-    SilentServer,
-    SmtpReceiver,
-    WebhookReceiver,
-    store_events,
-)
+from tests.support.events import store_events
 
 
 def _channel(url: str):  # type: ignore[no-untyped-def]
@@ -39,7 +35,7 @@ def _channel(url: str):  # type: ignore[no-untyped-def]
 def latency(rounds: int) -> None:
     with WebhookReceiver() as hook, SmtpReceiver() as smtp, tempfile.TemporaryDirectory() as tmp:
         db = open_db(Path(tmp) / "veille.db")
-        channels = [_channel(f"json://127.0.0.1:{hook.port}/x"), _channel(smtp.url())]
+        channels = [_channel(f"json://127.0.0.1:{hook.port}/x"), _channel(smtp.apprise_url())]
         hook_ms, mail_ms = [], []
         for n in range(1, rounds + 1):
             started = time.monotonic()
@@ -49,8 +45,8 @@ def latency(rounds: int) -> None:
             deliver_pending(db, channels, timeout=5)
             hook.wait_for(n)
             smtp.wait_for(n)
-            hook_ms.append((hook.received[-1].at - started) * 1000)
-            mail_ms.append((smtp.arrivals[-1] - started) * 1000)
+            hook_ms.append((hook.requests[-1].received_at - started) * 1000)
+            mail_ms.append((smtp.messages[-1].received_at - started) * 1000)
         db.close()
     for name, values in (("webhook (json://)", hook_ms), ("email (mailto://)", mail_ms)):
         q = statistics.quantiles(values, n=20)
@@ -65,7 +61,7 @@ def throughput(count: int, emails: int) -> None:
         db = open_db(Path(tmp) / "veille.db")
         for label, channel, n, receiver in (
             ("webhook", _channel(f"json://127.0.0.1:{hook.port}/x"), count, hook),
-            ("email", _channel(smtp.url()), emails, smtp),
+            ("email", _channel(smtp.apprise_url()), emails, smtp),
         ):
             start = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM events").fetchone()[0]
             with transaction(db):

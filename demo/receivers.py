@@ -1,8 +1,8 @@
-"""Local stand-ins for the alert channels: a Slack-like webhook and an SMTP server.
+"""Local stand-ins for the alert channels: a Slack-like webhook, an SMTP server, a dead end.
 
-Both listen on 127.0.0.1 on a free port, run in a background thread, and keep what they
-receive in memory so that tests (and ``make demo``) can check what veille actually sent,
-through apprise, without any network or account:
+All listen on 127.0.0.1 on a free port, run in a background thread, and keep what they
+receive in memory so that ``make demo``, the alert tests and ``bench/bench_notify.py`` check
+what veille actually sent, through apprise, without any network or account:
 
     with WebhookReceiver() as hook, SmtpReceiver() as smtp:
         apprise_urls = [hook.apprise_url(), smtp.apprise_url()]
@@ -11,13 +11,15 @@ through apprise, without any network or account:
         smtp.wait_for(1, timeout=5)
 
 ``WebhookReceiver`` can also play a broken channel (``fail_next``, ``set_down``) so that the
-outbox's retries are tested against a real HTTP 503, not a mock.
+outbox's retries are tested against a real HTTP 503, not a mock; ``SilentServer`` accepts
+connections and never answers, so timeouts are tested against a real silent socket.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -33,7 +35,7 @@ from aiosmtpd.smtp import AuthResult
 
 from demo.background import BackgroundServer
 
-__all__ = ["ReceivedEmail", "ReceivedRequest", "SmtpReceiver", "WebhookReceiver"]
+__all__ = ["ReceivedEmail", "ReceivedRequest", "SilentServer", "SmtpReceiver", "WebhookReceiver"]
 
 
 def _wait(
@@ -54,11 +56,11 @@ class ReceivedRequest:
 
     method: str
     path: str
-    headers: dict[str, str]
+    headers: dict[str, str]  # names lower-cased: HTTP header names ignore case
     body: bytes
     json: Any  # the parsed body, or None when it is not JSON
     status: int  # what the receiver answered
-    received_at: float = field(default_factory=time.time)
+    received_at: float = field(default_factory=time.monotonic)  # for latency figures
 
 
 class _WebhookHandler(BaseHTTPRequestHandler):
@@ -79,7 +81,7 @@ class _WebhookHandler(BaseHTTPRequestHandler):
         request = ReceivedRequest(
             method=self.command,
             path=self.path,
-            headers={k: v for k, v in self.headers.items()},
+            headers={k.lower(): v for k, v in self.headers.items()},
             body=body,
             json=parsed,
             status=status,
@@ -162,13 +164,13 @@ class WebhookReceiver(BackgroundServer):
         return f"{scheme}://127.0.0.1:{self.port}/{path.lstrip('/')}"
 
     # outage simulation -----------------------------------------------------
-    def fail_next(self, n: int, status: int = 503) -> None:
+    def fail_next(self, n: int = 1, status: int = 503) -> None:
         """Answer the next ``n`` requests with ``status`` (503 by default), then recover."""
         with self._cond:
             self._fail_next = n
             self._fail_status = status
 
-    def set_down(self, down: bool, status: int = 503) -> None:
+    def set_down(self, down: bool = True, status: int = 503) -> None:
         """While down, answer every request with ``status``: a channel outage."""
         with self._cond:
             self._down = down
@@ -203,24 +205,39 @@ class WebhookReceiver(BackgroundServer):
         with self._cond:
             return list(self._rejected)
 
+    @property
+    def attempts(self) -> int:
+        """Requests received so far, accepted or refused: did a run try this channel at all?"""
+        with self._cond:
+            return len(self._requests) + len(self._rejected)
+
     def clear(self) -> None:
         """Forget what was received (and refused) so far."""
         with self._cond:
             self._requests.clear()
             self._rejected.clear()
 
-    def wait_for(self, n: int, timeout: float = 5.0) -> list[ReceivedRequest]:
-        """Wait until at least ``n`` requests were accepted; return them all.
+    def wait_for(
+        self, n: int, timeout: float = 5.0, path: str | None = None
+    ) -> list[ReceivedRequest]:
+        """Wait until at least ``n`` requests were accepted (on ``path`` if given); return them.
 
-        Raises TimeoutError if they did not arrive in time.
+        One receiver can stand for several channels, one path each. Raises TimeoutError if
+        they did not arrive in time.
         """
+
+        def accepted() -> list[ReceivedRequest]:
+            return [r for r in self._requests if path is None or r.path == path]
+
+        where = f" on {path}" if path else ""
         _wait(
             self._cond,
-            lambda: len(self._requests) >= n,
+            lambda: len(accepted()) >= n,
             timeout,
-            lambda: f"webhook: expected {n} request(s), got {len(self._requests)}",
+            lambda: f"webhook: expected {n} request(s){where}, got {len(accepted())}",
         )
-        return self.requests
+        with self._cond:
+            return accepted()
 
     def wait_for_attempts(self, n: int, timeout: float = 5.0) -> None:
         """Wait until ``n`` requests arrived, accepted or refused (for retry tests)."""
@@ -251,7 +268,7 @@ class ReceivedEmail:
     message: EmailMessage
     raw: bytes
     login: str | None  # the AUTH user name, if the client logged in
-    received_at: float = field(default_factory=time.time)
+    received_at: float = field(default_factory=time.monotonic)  # for latency figures
 
 
 def _body(message: EmailMessage, subtype: str) -> str | None:
@@ -420,3 +437,75 @@ class SmtpReceiver:
             lambda: f"smtp: expected {n} message(s), got {len(self._messages)}",
         )
         return self.messages
+
+
+# --------------------------------------------------------------------------- silence
+
+
+class SilentServer:
+    """A socket on 127.0.0.1 that accepts connections and never sends a byte.
+
+    A channel (or feed) that hangs rather than refuses: what timeouts are tested against.
+    ``accepted`` counts the connections taken.
+    """
+
+    def __init__(self) -> None:
+        self._sock: socket.socket | None = None
+        self._conns: list[socket.socket] = []
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.accepted = 0
+
+    def start(self) -> SilentServer:
+        """Bind a free port and accept in a daemon thread (idempotent)."""
+        if self._sock is None:
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.bind(("127.0.0.1", 0))
+            sock.listen(64)
+            sock.settimeout(0.1)  # so that stop() is noticed at once
+            self._sock = sock
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._accept, name="silent-server", daemon=True)
+            self._thread.start()
+        return self
+
+    def _accept(self) -> None:
+        assert self._sock is not None
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:  # the 0.1 s timeout, or the socket closed by stop()
+                continue
+            self.accepted += 1
+            self._conns.append(conn)
+
+    def stop(self) -> None:
+        """Close every connection and release the port (idempotent)."""
+        if self._sock is None:
+            return
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+        for conn in self._conns:
+            conn.close()
+        self._conns.clear()
+        self._sock.close()
+        self._sock = None
+        self._thread = None
+
+    def __enter__(self) -> SilentServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._sock is None:
+            raise RuntimeError("SilentServer is not started")
+        return int(self._sock.getsockname()[1])
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:PORT/``: a URL whose server never answers."""
+        return f"http://127.0.0.1:{self.port}/"

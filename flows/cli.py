@@ -32,6 +32,11 @@ feeds_app = typer.Typer(
     help="The feeds: their health, and OPML import.", invoke_without_command=True
 )
 app.add_typer(feeds_app, name="feeds")
+outbox_app = typer.Typer(
+    help="The alert outbox: deliveries not yet sent, and dead ones requeued.",
+    invoke_without_command=True,
+)
+app.add_typer(outbox_app, name="outbox")
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -406,10 +411,11 @@ def browse_command(config: str | None = ConfigOpt, db: Path | None = DbOpt) -> N
 
 def _register() -> None:
     """The commands whose bodies live beside their work (alerts, storyline, detection)."""
-    from .notify_cli import deliver_command, outbox_command, test_notify_command
+    from .notify_cli import deliver_command, outbox_command, requeue_command, test_notify_command
 
     app.command("deliver")(handle_errors(deliver_command))
-    app.command("outbox")(handle_errors(outbox_command))
+    outbox_app.callback()(handle_errors(outbox_command))
+    outbox_app.command("requeue")(handle_errors(requeue_command))
     app.command("test-notify")(handle_errors(test_notify_command))
 
     from .timeline_cli import reprocess_command, status_command, timeline_command

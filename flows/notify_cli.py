@@ -1,8 +1,9 @@
-"""The alert commands of ``veille``: ``outbox``, ``deliver``, ``test-notify``.
+"""The alert commands of ``veille``: ``outbox``, ``outbox requeue``, ``deliver``, ``test-notify``.
 
 Plain typer command functions; ``flows/cli.py`` registers them::
 
-    app.command("outbox")(outbox_command)
+    outbox_app.callback()(outbox_command)        # `veille outbox` lists,
+    outbox_app.command("requeue")(requeue_command)  # `veille outbox requeue` acts
     app.command("deliver")(deliver_command)
     app.command("test-notify")(test_notify_command)
 
@@ -51,12 +52,15 @@ def _check_db(db: Path | None, config: str | None = None) -> Path:
 
 
 def outbox_command(
+    ctx: typer.Context,
     db: Path | None = typer.Option(None, "--db", help="The SQLite database (default: settings)."),
     config: str | None = typer.Option(None, "--config", "-c", help="feeds.toml"),
     json_out: bool = typer.Option(False, "--json", help="Print rows as JSON."),
     all_rows: bool = typer.Option(False, "--all", help="Include deliveries already sent."),
 ) -> None:
     """Show the deliveries not yet sent: status, attempts, last error, next attempt (dead first)."""
+    if ctx.invoked_subcommand:  # `veille outbox requeue`: the subcommand speaks
+        return
     db = _check_db(db, config)
     try:
         database = open_db(db)
@@ -94,6 +98,30 @@ def outbox_command(
             style=style,
         )
     console.print(table)
+
+
+def requeue_command(
+    db: Path | None = typer.Option(None, "--db", help="The SQLite database (default: settings)."),
+    config: str | None = typer.Option(None, "--config", "-c", help="feeds.toml"),
+    channel: str | None = typer.Option(
+        None, "--channel", help="Only this channel's (its label, as `veille outbox` shows it)."
+    ),
+    event: str | None = typer.Option(
+        None, "--event", help="Only this event's (its event_key, in `veille outbox --json`)."
+    ),
+) -> None:
+    """Put dead deliveries back in the queue, attempts reset: once their channel works again."""
+    db = _check_db(db, config)
+    try:
+        database = open_db(db)
+        try:
+            count = outbox.requeue_dead(database, channel=channel, event_key=event)
+        finally:
+            database.close()
+    except VeilleError as exc:
+        raise _fail(str(exc)) from exc
+    noun = "delivery" if count == 1 else "deliveries"
+    print(f"{count} dead {noun} requeued (attempts reset); `veille deliver` sends them now")
 
 
 def deliver_command(

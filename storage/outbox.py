@@ -317,12 +317,24 @@ def suppress_deliveries(
         return count
 
 
-def requeue_dead(db: sqlite_utils.Database, *, channel: str | None = None) -> int:
-    """Give dead rows a fresh start (attempts 0, due now): after fixing a channel's URL."""
-    sql = "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = NULL "
-    sql += "WHERE status = 'dead'" + (" AND channel = ?" if channel else "")
+def requeue_dead(
+    db: sqlite_utils.Database, *, channel: str | None = None, event_key: str | None = None
+) -> int:
+    """Give dead rows a fresh start (attempts 0, due now): after fixing a channel's URL.
+
+    All dead rows, or one channel's, or one event's. ``last_error`` stays until the next
+    attempt, so ``veille outbox`` still says why they died. Returns the number requeued.
+    """
+    where, params = ["status = 'dead'"], []
+    if channel is not None:
+        where.append("channel = ?")
+        params.append(channel)
+    if event_key is not None:
+        where.append("event_key = ?")
+        params.append(event_key)
+    sql = "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = NULL WHERE "
     with transaction(db):
-        return db.execute(sql, [channel] if channel else []).rowcount
+        return db.execute(sql + " AND ".join(where), params).rowcount
 
 
 def outbox_rows(db: sqlite_utils.Database, *, include_sent: bool = False) -> list[dict[str, Any]]:

@@ -18,11 +18,12 @@ from pathlib import Path
 
 import pytest
 
+from demo.receivers import WebhookReceiver
 from flows.deliver import deliver_pending
 from storage import outbox
 from storage.db import open_db, transaction
 from tasks.notify import HEADER, PAYLOAD_FIELD, load_channels
-from tests.support.receivers import WebhookReceiver, store_events
+from tests.support.events import store_events
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -76,7 +77,7 @@ def test_kill_9_after_sending_an_alert_loses_nothing(tmp_path: Path, hook) -> No
 
     assert run_and_kill(db_path, notify) == -signal.SIGKILL
     (first,) = hook.wait_for(1)
-    assert first.body[PAYLOAD_FIELD] == keys[0]
+    assert first.json[PAYLOAD_FIELD] == keys[0]
 
     db = open_db(db_path)
     assert outbox.delivery_counts(db)["pending"] == 3  # sent, but never recorded as sent
@@ -87,11 +88,11 @@ def test_kill_9_after_sending_an_alert_loses_nothing(tmp_path: Path, hook) -> No
     summary = deliver_pending(db, [channel])
     assert summary.sent == 3
     received = hook.wait_for(4)
-    assert [r.body[PAYLOAD_FIELD] for r in received] == [keys[0], keys[0], keys[1], keys[2]]
+    assert [r.json[PAYLOAD_FIELD] for r in received] == [keys[0], keys[0], keys[1], keys[2]]
     # The repeat is recognisable: same dedupe key in the payload, the header and the text.
     assert received[1].headers[HEADER.lower()] == received[0].headers[HEADER.lower()] == keys[0]
-    assert received[1].body["message"] == received[0].body["message"]
-    assert len({r.body[PAYLOAD_FIELD] for r in received}) == 3  # none lost
+    assert received[1].json["message"] == received[0].json["message"]
+    assert len({r.json[PAYLOAD_FIELD] for r in received}) == 3  # none lost
     assert outbox.delivery_counts(db) == {"pending": 0, "sent": 3, "dead": 0, "suppressed": 0}
     db.close()
 
@@ -116,8 +117,8 @@ def test_kill_9_after_sending_a_digest_resends_the_same_digest(tmp_path: Path, h
         outbox.enqueue_deliveries(db, more, [channel])
     deliver_pending(db, [channel])
     received = hook.wait_for(4)
-    assert received[1].body[PAYLOAD_FIELD] == first.body[PAYLOAD_FIELD]
-    assert received[1].body["title"] == first.body["title"] == "[veille] Digest : 20 évolutions"
-    assert [r.body[PAYLOAD_FIELD] for r in received[2:]] == more
+    assert received[1].json[PAYLOAD_FIELD] == first.json[PAYLOAD_FIELD]
+    assert received[1].json["title"] == first.json["title"] == "[veille] Digest : 20 évolutions"
+    assert [r.json[PAYLOAD_FIELD] for r in received[2:]] == more
     assert outbox.delivery_counts(db)["sent"] == 22
     db.close()

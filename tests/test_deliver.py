@@ -16,19 +16,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from demo.receivers import SilentServer, SmtpReceiver, WebhookReceiver
 from flows import notify_cli
+from flows.cli import app
 from flows.deliver import deliver_flow, deliver_pending
 from storage import outbox
 from storage.db import open_db, transaction
 from tasks.notify import PAYLOAD_FIELD, Channel, load_channels
-from tests.support.receivers import (
-    SilentServer,
-    SmtpReceiver,
-    WebhookReceiver,
-    store_events,
-    text_and_html,
-)
+from tests.support.events import store_events
 
 T0 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -71,7 +68,7 @@ def enqueue(db, count: int, channels: list[Channel], *, start: int = 1, **kw) ->
 
 
 def keys_of(received) -> list[str]:
-    return [r.body[PAYLOAD_FIELD] for r in received]
+    return [r.json[PAYLOAD_FIELD] for r in received]
 
 
 def test_a_receiver_down_for_three_runs_gets_each_alert_once_in_order(db, hook, other) -> None:
@@ -87,9 +84,9 @@ def test_a_receiver_down_for_three_runs_gets_each_alert_once_in_order(db, hook, 
     assert (first.sent, first.failed, first.dead) == (3, 1, 0)
 
     # A run before the backoff is over does not touch the waiting channel.
-    requests = hook.requests
+    attempts = hook.attempts
     deliver_pending(db, channels, now=T0 + timedelta(seconds=30))
-    assert hook.requests == requests
+    assert hook.attempts == attempts
 
     runs = [T0 + timedelta(seconds=60), T0 + timedelta(seconds=180)]
     for number, now in enumerate(runs, start=2):
@@ -98,7 +95,7 @@ def test_a_receiver_down_for_three_runs_gets_each_alert_once_in_order(db, hook, 
             keys.append("evt-0004")
         summary = deliver_pending(db, channels, now=now)
         assert summary.failed == 1
-    assert len(hook.received) == 0
+    assert len(hook.requests) == 0
     assert keys_of(other.wait_for(4)) == keys  # the new one went out at once on the other
 
     head = db["deliveries"].get((keys[0], down.label))
@@ -112,7 +109,7 @@ def test_a_receiver_down_for_three_runs_gets_each_alert_once_in_order(db, hook, 
     assert keys_of(hook.wait_for(4)) == keys  # once each, in order
 
     deliver_pending(db, channels, now=T0 + timedelta(hours=1))
-    assert len(hook.received) == 4 and len(other.received) == 4
+    assert len(hook.requests) == 4 and len(other.requests) == 4
     attempts = outbox.attempts_for(db, channel=down.label)
     assert [a["ok"] for a in attempts] == [0, 0, 0, 1, 1, 1, 1]
     assert all(a["duration_ms"] is not None for a in attempts)
@@ -139,9 +136,58 @@ def test_a_row_is_dead_after_max_attempts_and_the_queue_moves_on(db, hook) -> No
     assert keys_of(hook.wait_for(1)) == [keys[1]]
 
 
+def test_dead_deliveries_requeued_from_the_cli_go_out_once(tmp_path, hook, monkeypatch) -> None:
+    """Down until its rows die, the channel comes back: `veille outbox requeue`, then deliver."""
+    db_path = tmp_path / "veille.db"
+    config = tmp_path / "feeds.toml"
+    config.write_text(
+        f'[settings]\ndatabase = "{db_path.as_posix()}"\n\n'
+        "[settings.notify]\nmax_attempts = 2\nbase_delay = 0\n",  # dead at the 2nd failure
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("VEILLE_NOTIFY", f"json://127.0.0.1:{hook.port}/x")
+    monkeypatch.delenv("VEILLE_NOTIFY_CONFIG", raising=False)
+    monkeypatch.delenv("VEILLE_DB", raising=False)
+    (channel,) = load_channels(throttle=False)
+    database = open_db(db_path)
+    keys = enqueue(database, 2, [channel])
+    runner = CliRunner()
+
+    def veille(*args: str) -> str:
+        result = runner.invoke(app, [*args, "--config", str(config)])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    hook.set_down()
+    for _ in range(4):  # one failure a run (the queue stops there): two for each row
+        veille("deliver")
+    assert hook.attempts == 4 and not hook.requests
+    assert outbox.delivery_counts(database)["dead"] == 2
+    assert '"dead": 2' in veille("outbox", "--json")  # the group still lists by default
+
+    hook.set_down(False)
+    out = veille("outbox", "requeue", "--channel", channel.label, "--event", keys[0])
+    assert (
+        out.strip() == "1 dead delivery requeued (attempts reset); `veille deliver` sends them now"
+    )
+    row = database["deliveries"].get((keys[0], channel.label))
+    assert (row["status"], row["attempts"], row["next_attempt_at"]) == ("pending", 0, None)
+
+    assert veille("deliver").startswith("1 sent")
+    assert keys_of(hook.wait_for(1)) == [keys[0]]
+    assert veille("deliver").startswith("0 sent")
+    assert keys_of(hook.requests) == [keys[0]]  # exactly once; the other row is still dead
+    counts = outbox.delivery_counts(database)
+    assert (counts["sent"], counts["dead"], counts["pending"]) == (1, 1, 0)
+    assert veille("outbox", "requeue").startswith("1 dead delivery requeued")
+    assert veille("outbox", "requeue").startswith("0 dead deliveries requeued")
+    database.close()
+
+
 def test_a_backfill_of_200_events_is_one_digest_per_channel(db, hook, smtp) -> None:
+    email = smtp.apprise_url()
     channels = channels_for(
-        f"json://127.0.0.1:{hook.port}/generic mmost://127.0.0.1:{hook.port}/tok email={smtp.url()}"
+        f"json://127.0.0.1:{hook.port}/generic mmost://127.0.0.1:{hook.port}/tok email={email}"
     )
     enqueue(db, 200, channels, digest="backfill-2024-05")
 
@@ -150,17 +196,17 @@ def test_a_backfill_of_200_events_is_one_digest_per_channel(db, hook, smtp) -> N
     generic = hook.wait_for(1, path="/generic")
     chat = hook.wait_for(1, path="/hooks/tok")
     (mail,) = smtp.wait_for(1)
-    assert len(hook.received) == 2 and len(smtp.messages) == 1
-    assert generic[0].body["title"] == "[veille] Digest : 200 évolutions"
-    assert generic[0].body[PAYLOAD_FIELD].startswith("dg-")
-    assert mail["subject"] == "[veille] Digest : 200 évolutions"
-    text, html = text_and_html(mail)
+    assert len(hook.requests) == 2 and len(smtp.messages) == 1
+    assert generic[0].json["title"] == "[veille] Digest : 200 évolutions"
+    assert generic[0].json[PAYLOAD_FIELD].startswith("dg-")
+    assert mail.subject == "[veille] Digest : 200 évolutions"
+    text, html = mail.text or "", mail.html or ""
     assert text.count("https://www.example.fr/articles/") == 200
     assert html.count("<h3>") == 5  # five retailers
-    assert len(chat[0].body["text"]) < 4000
+    assert len(chat[0].json["text"]) < 4000
 
     deliver_pending(db, channels, now=T0 + timedelta(hours=1))
-    assert len(hook.received) == 2 and len(smtp.messages) == 1
+    assert len(hook.requests) == 2 and len(smtp.messages) == 1
 
 
 def test_a_burst_above_the_threshold_is_a_digest_below_it_one_message_each(db, hook) -> None:
@@ -170,7 +216,7 @@ def test_a_burst_above_the_threshold_is_a_digest_below_it_one_message_each(db, h
     enqueue(db, 11, channels, start=6)
     summary = deliver_pending(db, channels, now=T0, digest_threshold=10)
     assert (summary.messages, summary.digests, summary.sent) == (1, 1, 11)
-    assert hook.wait_for(6)[-1].body["title"] == "[veille] Digest : 11 évolutions"
+    assert hook.wait_for(6)[-1].json["title"] == "[veille] Digest : 11 évolutions"
 
 
 def test_a_channel_tagged_digest_gets_one_digest_per_run(db, hook) -> None:
@@ -181,7 +227,7 @@ def test_a_channel_tagged_digest_gets_one_digest_per_run(db, hook) -> None:
     deliver_pending(db, channels, now=T0)
     assert len(hook.wait_for(3, path="/each")) == 3
     (digest,) = hook.wait_for(1, path="/digest")
-    assert digest.body["title"] == "[veille] Digest : 3 évolutions"
+    assert digest.json["title"] == "[veille] Digest : 3 évolutions"
 
 
 def test_a_failed_digest_is_retried_with_the_same_key_and_events(db, hook) -> None:
@@ -194,15 +240,16 @@ def test_a_failed_digest_is_retried_with_the_same_key_and_events(db, hook) -> No
     deliver_pending(db, channels, now=T0 + timedelta(minutes=5))
     received = hook.wait_for(3)
     (failed,) = outbox.attempts_for(db, channel=channels[0].label)[:1]
-    assert received[0].body[PAYLOAD_FIELD] == failed["message_key"]
-    assert received[0].body["title"] == "[veille] Digest : 20 évolutions"
+    assert received[0].json[PAYLOAD_FIELD] == failed["message_key"]
+    assert received[0].json["title"] == "[veille] Digest : 20 évolutions"
     assert keys_of(received[1:]) == ["evt-0021", "evt-0022"]
 
 
 def test_a_channel_that_never_answers_does_not_delay_the_others(db, hook, smtp) -> None:
     with SilentServer() as silent:
         channels = channels_for(
-            f"json://127.0.0.1:{silent.port}/x json://127.0.0.1:{hook.port}/ok email={smtp.url()}"
+            f"json://127.0.0.1:{silent.port}/x json://127.0.0.1:{hook.port}/ok "
+            f"email={smtp.apprise_url()}"
         )
         enqueue(db, 2, channels)
         started = time.monotonic()
@@ -210,8 +257,9 @@ def test_a_channel_that_never_answers_does_not_delay_the_others(db, hook, smtp) 
         elapsed = time.monotonic() - started
     assert (summary.sent, summary.failed) == (4, 1)
     assert 0.9 <= elapsed < 3.5
-    assert hook.wait_for(2)[-1].at - started < 0.9  # delivered before the silent one gave up
-    assert smtp.arrivals[-1] - started < 0.9
+    # Delivered before the silent one gave up.
+    assert hook.wait_for(2)[-1].received_at - started < 0.9
+    assert smtp.messages[-1].received_at - started < 0.9
     (attempt,) = outbox.attempts_for(db, channel=channels[0].label)
     assert attempt["ok"] == 0 and 900 <= attempt["duration_ms"] < 3500
     assert attempt["error"].startswith(channels[0].label + ": ")
@@ -233,12 +281,16 @@ def test_no_secret_reaches_the_database_logs_or_output(
     other.fail_next(1)  # one failure, so an error is recorded too
     deliver_pending(db, channels, now=T0)
     deliver_pending(db, channels, now=T0 + timedelta(minutes=2))
-    notify_cli.outbox_command(db=tmp_path / "veille.db", config=None, json_out=True, all_rows=True)
-    notify_cli.outbox_command(db=tmp_path / "veille.db", config=None, json_out=False, all_rows=True)
+    shown = ""
+    for args in (["--json", "--all"], ["--all"]):
+        result = CliRunner().invoke(app, ["outbox", "--db", str(tmp_path / "veille.db"), *args])
+        assert result.exit_code == 0, result.output
+        shown += result.output
+    assert "mmost-" in shown
     notify_cli.deliver_command(db=tmp_path / "veille.db", config=None, json_out=False, timeout=5)
     with contextlib.suppress(BaseException):
         notify_cli.test_notify_command(timeout=5, json_out=False)
-    assert len(other.received) == 4  # 3 alerts (one retried) + the test message
+    assert len(other.requests) == 4  # 3 alerts (one retried) + the test message
     db.close()
 
     captured = capsys.readouterr()
@@ -250,7 +302,7 @@ def test_no_secret_reaches_the_database_logs_or_output(
         assert secret.encode() not in stored
         assert secret not in dump
         assert secret not in caplog.text
-        assert secret not in captured.out + captured.err
+        assert secret not in captured.out + captured.err + shown
 
 
 def test_the_deliver_flow_runs_one_task_per_channel(
@@ -261,7 +313,7 @@ def test_the_deliver_flow_runs_one_task_per_channel(
 
     secret = "FlowSecretPw1234"
     monkeypatch.setenv(
-        "VEILLE_NOTIFY", f"json://u:{secret}@127.0.0.1:{hook.port}/x email={smtp.url()}"
+        "VEILLE_NOTIFY", f"json://u:{secret}@127.0.0.1:{hook.port}/x email={smtp.apprise_url()}"
     )
     monkeypatch.delenv("VEILLE_NOTIFY_CONFIG", raising=False)
     db = open_db(tmp_path / "veille.db")

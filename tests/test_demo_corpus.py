@@ -250,7 +250,7 @@ def test_webhook_receives_apprise_json() -> None:
         assert request.path == "/hook" and request.method == "POST"
         assert request.json["title"] == "Leclerc : partenariat"
         assert request.json["message"] == "Casiers signés « oui »"
-        assert request.headers["Content-Type"].startswith("application/json")
+        assert request.headers["content-type"].startswith("application/json")
         assert printed == [request]
 
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 import pytest
 import typer
 
+from demo.receivers import SilentServer, SmtpReceiver, WebhookReceiver
 from flows import notify_cli
 from tasks.errors import ConfigError, NotifyError
 from tasks.messages import (
@@ -31,12 +32,6 @@ from tasks.notify import (
     send,
     send_message,
     split_entries,
-)
-from tests.support.receivers import (
-    SilentServer,
-    SmtpReceiver,
-    WebhookReceiver,
-    text_and_html,
 )
 
 EVENT = {
@@ -196,14 +191,14 @@ def test_digest_groups_by_retailer_and_bounds_the_chat_shape() -> None:
 
 
 def test_email_reaches_a_real_smtp_server(smtp) -> None:
-    channel = one(smtp.url(), tags="email")
+    channel = one(smtp.apprise_url(), tags="email")
     assert channel.shape == "html"
     send_message(channel, event_message(EVENT), timeout=5)
     (mail,) = smtp.wait_for(1)
-    assert mail["subject"] == "[veille] Système U : approché → a décliné"
-    assert mail["to"] == "alerts@example.com"
-    assert mail[HEADER] == EVENT["key"]
-    text, html = text_and_html(mail)
+    assert mail.subject == "[veille] Système U : approché → a décliné"
+    assert mail.to == "ops@example.org"
+    assert mail.message[HEADER] == EVENT["key"]
+    text, html = mail.text or "", mail.html or ""
     assert "Système U : approché → a décliné (confirmé)" in text
     assert "Système U a décliné l'offre d'Amazon, selon <b>nos</b> informations." in text
     assert "https://www.lsa-conso.fr/amazon-systeme-u?x=1&y=2" in text
@@ -214,7 +209,7 @@ def test_email_reaches_a_real_smtp_server(smtp) -> None:
 
 
 def test_two_emails_in_a_row_are_not_throttled(smtp) -> None:
-    channel = one(smtp.url())
+    channel = one(smtp.apprise_url())
     started = time.monotonic()
     for key in ("a", "b"):
         send_message(channel, event_message({**EVENT, "key": key}), timeout=5)
@@ -227,10 +222,10 @@ def test_generic_webhook_gets_the_json_payload(hook) -> None:
     send_message(channel, event_message(EVENT), timeout=5)
     (got,) = hook.wait_for(1)
     assert got.path == "/veille"
-    assert got.body["title"] == "[veille] Système U : approché → a décliné"
-    assert "« Système U a décliné l'offre d'Amazon" in got.body["message"]
-    assert "Également repris par 3 médias." in got.body["message"]
-    assert got.body[PAYLOAD_FIELD] == EVENT["key"]
+    assert got.json["title"] == "[veille] Système U : approché → a décliné"
+    assert "« Système U a décliné l'offre d'Amazon" in got.json["message"]
+    assert "Également repris par 3 médias." in got.json["message"]
+    assert got.json[PAYLOAD_FIELD] == EVENT["key"]
     assert got.headers[HEADER.lower()] == EVENT["key"]
 
 
@@ -240,8 +235,8 @@ def test_slack_shaped_message_through_mattermost(hook) -> None:
     send_message(channel, event_message({**EVENT, "reported": 1}), timeout=5)
     (got,) = hook.wait_for(1)
     assert got.path == "/hooks/hooktoken"
-    assert got.body["username"] == "veille"
-    text = got.body["text"]
+    assert got.json["username"] == "veille"
+    text = got.json["text"]
     assert "**Système U** : approché → **a décliné** _(non confirmé)_" in text
     assert "> Système U a décliné l'offre d'Amazon" in text
     assert "[LSA](https://www.lsa-conso.fr/amazon-systeme-u?x=1&y=2)" in text
@@ -295,7 +290,7 @@ def test_test_notify_prints_each_channel_and_fails_if_one_fails(
         down.set_down()
         monkeypatch.setenv(
             "VEILLE_NOTIFY",
-            f"json://127.0.0.1:{hook.port}/ok email={smtp.url()} "
+            f"json://127.0.0.1:{hook.port}/ok email={smtp.apprise_url()} "
             f"json://u:TopSecretPw@127.0.0.1:{down.port}/down",
         )
         monkeypatch.delenv("VEILLE_NOTIFY_CONFIG", raising=False)
@@ -307,8 +302,8 @@ def test_test_notify_prints_each_channel_and_fails_if_one_fails(
     assert len(lines) == 3
     assert lines[0].endswith("  ok") and lines[1].endswith("  ok")
     assert "FAILED" in lines[2] and "TopSecretPw" not in out
-    assert hook.wait_for(1)[0].body["title"] == "[veille] Test de notification"
-    assert smtp.wait_for(1)[0]["subject"] == "[veille] Test de notification"
+    assert hook.wait_for(1)[0].json["title"] == "[veille] Test de notification"
+    assert smtp.wait_for(1)[0].subject == "[veille] Test de notification"
 
 
 def test_test_notify_without_channels_says_so_in_one_line(monkeypatch, capsys) -> None:

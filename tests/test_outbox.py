@@ -9,7 +9,7 @@ import pytest
 
 from storage import outbox
 from storage.db import open_db, transaction
-from tests.support.receivers import store_events
+from tests.support.events import store_events
 
 T0 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -182,3 +182,22 @@ def test_suppressed_rows_are_never_due(db) -> None:
     assert outbox.suppress_deliveries(db, channel="mmost-b") == 3
     assert [(r["channel"], r["seq"]) for r in outbox.due_deliveries(db, T0)] == [("json-a", 3)]
     assert outbox.pending_channels(db) == ["json-a"]
+
+
+def test_requeue_dead_takes_all_one_channel_or_one_event(db) -> None:
+    keys = store_events(db, 2)
+    outbox.enqueue_deliveries(db, keys, ["json-a", "mmost-b"])
+    outbox.suppress_deliveries(db, event_keys=keys[1:], channel="mmost-b")  # stays suppressed
+    for channel in ("json-a", "mmost-b"):
+        for key in keys:
+            _fail(db, channel, [key], T0, max_attempts=1)
+    assert outbox.delivery_counts(db)["dead"] == 3
+
+    assert outbox.requeue_dead(db, channel="json-a", event_key=keys[1]) == 1
+    assert outbox.requeue_dead(db, event_key=keys[1]) == 0  # mmost-b's is suppressed, not dead
+    assert outbox.requeue_dead(db, channel="json-a") == 1
+    row = db["deliveries"].get((keys[0], "json-a"))
+    assert (row["status"], row["attempts"], row["next_attempt_at"]) == ("pending", 0, None)
+    assert row["last_error"] == "503 Service Unavailable"  # why it died, until the next attempt
+    assert outbox.requeue_dead(db) == 1  # the last one: mmost-b's first event
+    assert outbox.delivery_counts(db) == {"pending": 3, "sent": 0, "dead": 0, "suppressed": 1}

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
+from demo.receivers import SilentServer
 from tasks.fetch import Fetcher, FetchOptions
-from tests.support.http_server import LocalHTTPServer, SilentServer
+from tests.support.http_server import LocalHTTPServer
 
 # Fast, local-only limits: tests stay well under a second per fault.
 TEST_FETCH_OPTIONS = FetchOptions(

@@ -246,42 +246,6 @@ class LocalHTTPServer:
         return self.add_static(path, body, headers)
 
 
-class SilentServer:
-    """A raw socket that accepts connections and never sends a byte."""
-
-    def __init__(self) -> None:
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._conns: list[socket.socket] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-
-    def __enter__(self) -> SilentServer:
-        self._sock.bind(("127.0.0.1", 0))
-        self._sock.listen(64)
-        self._sock.settimeout(0.1)
-        self._thread.start()
-        return self
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._sock.accept()
-            except (TimeoutError, OSError):
-                continue
-            self._conns.append(conn)
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=2)
-        for conn in self._conns:
-            conn.close()
-        self._sock.close()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._sock.getsockname()[1]}/"
-
-
 def closed_port_url() -> str:
     """A URL on a port nobody listens on (bound then released): connection refused."""
     with socket.socket() as sock:
