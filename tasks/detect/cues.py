@@ -426,11 +426,22 @@ def _resolve(
     modal = any(toks[k].low in words.modals or toks[k].lemma in words.modals for k in near)
     if not modal and all(t.head < 0 for t in toks):  # no parse: a modal earlier in the clause
         conditional = any(toks[k].low in words.modals for k in _window(toks, first, 14, consumed))
+    gov = head if toks[head].pos in ("VERB", "AUX") else toks[head].head
+    if gov >= 0 and toks[gov].pos == "VERB" and toks[gov].low == toks[gov].lemma:
+        # an infinitive ("pourrait, pourquoi pas, devenir notre logisticien") under a modal
+        # that an incise or a broken parse keeps out of the window
+        modal = modal or any(
+            toks[k].low in words.modals or toks[k].lemma in words.modals
+            for k in range(max(0, gov - 6), gov)
+        )
     intent = False  # the deal is the object of a wish: "voulait racheter", "envisage de"
+    modal_verbs: list[int] = []
     for k in _ancestors(toks, head, 3):
         if toks[k].pos in ("VERB", "AUX"):
             conditional = conditional or toks[k].cnd
-            modal = modal or toks[k].lemma in words.modals
+            if toks[k].lemma in words.modals:
+                modal = True
+                modal_verbs.append(k)
             intent = intent or toks[k].lemma in words.intention
     text = " ".join(toks[k].text for k in span)
     cue = Cue(status, first, head, text, negated, conditional or modal, tokens=span, base=status)
@@ -452,7 +463,10 @@ def _resolve(
         near_all = _window(toks, first, 4, consumed)
         before = {toks[k].lemma for k in near_all} | {toks[k].low for k in near_all}
         follow = {toks[k].lemma for k in after if k <= head + 2}
-        if modal or intent or before & words.intention or follow & words.intention:
+        expected = modal and not intent and _expected(toks, near + modal_verbs)
+        if expected:
+            cue.conditional = True  # "devrait accueillir des casiers": the deal, reported
+        elif modal or intent or before & words.intention or follow & words.intention:
             cue.goal = "intention"
         elif any(toks[k].low in words.purpose and not _determiner_next(toks, k) for k in near):
             cue.goal = "purpose"
@@ -460,6 +474,20 @@ def _resolve(
             # "it would extend its supply deal": the deal is presupposed, whatever befalls it
             cue.goal, cue.conditional = "", False
     return cue
+
+
+# Modals of expectation rather than possibility: the deal keeps its status, reported.
+_EXPECTATION = {"devoir", "devrait", "devraient", "doit", "doivent", "devra", "devront", "should"}
+_MODAL_FORMS = _EXPECTATION | {"pouvoir", "pourrait", "pourraient", "peut", "peuvent", "pourra"}
+_MODAL_FORMS |= {"could", "might", "may", "would", "can"}
+
+
+def _expected(toks: list[Tok], near: list[int]) -> bool:
+    """Every modal near the cue is one of expectation ("devrait signer"), not of possibility."""
+    modals = [k for k in near if toks[k].lemma in _MODAL_FORMS or toks[k].low in _MODAL_FORMS]
+    return bool(modals) and all(
+        toks[k].lemma in _EXPECTATION or toks[k].low in _EXPECTATION for k in modals
+    )
 
 
 _POSSESSIVES = {"son", "sa", "ses", "leur", "leurs", "its", "their", "his", "her"}

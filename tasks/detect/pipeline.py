@@ -385,6 +385,14 @@ def _actor_in_title(article: Article, title: str | None) -> bool:
     return any(e.kind == "actor" and e.end <= end for e in article.ents)
 
 
+def _grocery_title(lex: Lexicon, article: Article, title: str | None) -> bool:
+    """The headline itself is about grocery: a context word or a retailer in it."""
+    end = len(normalize_text(title.strip())) if title and title.strip() else 0
+    return bool(lex.context.search(article.folded, 0, end)) or any(
+        e.kind == "retailer" and e.end <= end for e in article.ents
+    )
+
+
 def _relevant(lex: Lexicon, article: Article, title: str | None, mentions: list[Mention]) -> bool:
     actor_sentences = {
         s.index
@@ -399,8 +407,8 @@ def _relevant(lex: Lexicon, article: Article, title: str | None, mentions: list[
     retailers = [e for e in article.ents if e.kind == "retailer"]
     if context < 2 and not retailers:
         return False
-    if in_title:
-        return True
+    if in_title and (context >= 2 or mentions or _grocery_title(lex, article, title)):
+        return True  # not a warehouse strike with a supermarket car park in passing
     if article.lang not in _DEEP_LANGS:
         return named >= 2
     if mentions and (named >= 2 or named * 4 >= len(article.sentences)):

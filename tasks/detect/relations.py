@@ -358,7 +358,18 @@ def assign(
             and _same_clause(toks, r, c.first)
         ]
         for cue, how in picks:
-            passive_approach = cue.base == "approached" and toks[r].dep == "nsubj:pass"
+            if (
+                how == "nearest"
+                and who.get(id(cue)) == "named"
+                and _comma_between(toks, r, cue.first)
+                and r not in _named_subjects(toks, kinds, cue)
+            ):
+                continue  # "Casino et U auraient dit non, seul Leclerc serait partant"
+            if _listed_with_actor(toks, kinds, r):
+                continue  # "les plateformes partenaires (Amazon, Uber Eats, Deliveroo)"
+            passive_approach = cue.base == "approached" and (
+                toks[r].dep == "nsubj:pass" or (how == "syntax" and _passive(toks, cue))
+            )
             if presence == "paragraph" and cue.status not in _RESPONSES and not passive_approach:
                 continue
             if (
@@ -415,6 +426,40 @@ def _kin(toks: list[Tok], r: int, parsed: bool) -> bool:
         return noun in _KIN
     before = [t.low for t in toks[max(0, r - 3) : r]]
     return any(w in _KIN for w in before) and any(w in ("de", "du", "of") for w in before)
+
+
+def _named_subjects(toks: list[Tok], kinds: dict[int, str], cue: Cue) -> set[int]:
+    """The retailers that are the subject of a response cue, with those listed with them."""
+    if not any(t.head >= 0 for t in toks):
+        return set(kinds)
+    heads = _subjects(toks, _verb_of(toks, cue), cue)
+    out = {j for j in heads if j in kinds}
+    for j, tok in enumerate(toks):
+        if j in kinds and tok.dep == "conj" and tok.head in out | set(heads):
+            out.add(j)
+    return out or set(kinds)
+
+
+def _listed_with_actor(toks: list[Tok], kinds: dict[int, str], r: int) -> bool:
+    """The name is one of a list of three or more that the actor belongs to ("les plateformes
+    (Amazon, Uber Eats, Deliveroo)"): a peer of the actor. Two names joined ("entre Monoprix
+    et Amazon") are the two parties."""
+    lo = hi = r
+    while lo > 0 and (toks[lo - 1].ent >= 0 or toks[lo - 1].low in _LIST_GLUE):
+        lo -= 1
+    while hi + 1 < len(toks) and (toks[hi + 1].ent >= 0 or toks[hi + 1].low in _LIST_GLUE):
+        hi += 1
+    members = [k for k in range(lo, hi + 1) if toks[k].ent >= 0]
+    return len(members) >= 3 and any(kinds.get(k) == "actor" for k in members)
+
+
+_LIST_GLUE = {",", "et", "and", "&", "ou", "or"}
+
+
+def _passive(toks: list[Tok], cue: Cue) -> bool:
+    """The cue's verb is passive ("avoir été approché")."""
+    verb = _verb_of(toks, cue)
+    return any(t.head == verb and t.dep == "aux:pass" for t in toks)
 
 
 def described_subject(toks: list[Tok], cue: Cue) -> bool:
