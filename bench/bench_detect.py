@@ -1,22 +1,28 @@
 """Detector speed: prefilter articles/s on non-candidates, deep reading ms per 800-word candidate.
 
-Run: ``.venv/bin/python bench/bench_detect.py``. Articles are generated here (own words, fixed
-seed), and real-looking candidates are cut from the demo corpus (demo/corpus/articles.jsonl:
-its relevant articles concatenated into 800-word texts, read with the lemma cache emptied
-before each, the cold case a poll meets on new words). Figures are printed with a reference
-measured in the same run on the same machine (a bare ``str.lower()`` pass, one ``re`` search
-for a single word), so they compare across machines.
+Run: ``.venv/bin/python bench/bench_detect.py [--rounds N]``. Articles are generated here (own
+words, fixed seed), and real-looking candidates are cut from the demo corpus
+(demo/corpus/articles.jsonl: its relevant articles concatenated into 800-word texts). Each of
+those is read ``--rounds`` times (default 15), the lemma caches (ours and spaCy's) emptied before
+each reading: the cold case a poll meets on new words. The figure that counts is the worst
+candidate's median over its readings (single readings are also shown: on a shared 2-core machine
+another process can double one of them), with the CPU time of the reading thread beside it (what
+an idle machine shows). Figures are printed with a reference measured in the same run on the same
+machine (a bare ``str.lower()`` pass, one ``re`` search for a single word, one full spaCy parse of
+the same candidate right after each reading), so they compare across machines.
 Goals (issue 4): prefilter >= 1,000 articles/s on one core; deep reading <= 60 ms per candidate.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import re
 import statistics
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -181,15 +187,39 @@ def demo_candidates(words: int) -> list[str]:
     return out
 
 
-def cold_real(words: int) -> list[float]:
-    """ms per real-looking candidate, the lemma cache emptied before each."""
-    times = []
-    for text in demo_candidates(words):
-        reader._LEMMAS.clear()
-        start = time.perf_counter()
-        detect_article("Amazon et la distribution", text, "fr")
-        times.append((time.perf_counter() - start) * 1000)
-    return times
+@dataclass
+class Cold:
+    """Per candidate, ms of each cold reading (wall clock and CPU) and of each full parse."""
+
+    wall: list[list[float]]
+    cpu: list[list[float]]
+    parse: list[list[float]]
+
+
+def cold_real(words: int, rounds: int) -> Cold:
+    """Read each real-looking candidate ``rounds`` times, the lemma caches emptied before each
+    reading, and parse it in full with spaCy right after (the reference, under the same load)."""
+    nlp = get_nlp()
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    texts = demo_candidates(words)
+    cold = Cold([[] for _ in texts], [[] for _ in texts], [[] for _ in texts])
+    for _ in range(rounds):
+        for i, text in enumerate(texts):
+            reader._LEMMAS.clear()
+            lemmatizer.cache.clear()
+            start, cpu = time.perf_counter(), time.thread_time()
+            detect_article("Amazon et la distribution", text, "fr")
+            cold.cpu[i].append((time.thread_time() - cpu) * 1000)
+            cold.wall[i].append((time.perf_counter() - start) * 1000)
+            start = time.perf_counter()
+            nlp(text)
+            cold.parse[i].append((time.perf_counter() - start) * 1000)
+    return cold
+
+
+def worst_median(per_candidate: list[list[float]]) -> float:
+    """The slowest candidate's median over its readings."""
+    return max(statistics.median(times) for times in per_candidate)
 
 
 def best_of(runs: int, fn) -> float:  # type: ignore[no-untyped-def]
@@ -203,6 +233,9 @@ def best_of(runs: int, fn) -> float:  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=15, help="cold readings per candidate")
+    rounds = parser.parse_args().rounds
     rng = random.Random(4)
     watchlist = load_default_watchlist()
     lex = lexicon_for(watchlist)
@@ -229,32 +262,49 @@ def main() -> None:
     n_words = len(candidate.split())
     start = time.perf_counter()
     detect_article("Amazon et la distribution", candidate, "fr")  # first sight of its words
-    cold = (time.perf_counter() - start) * 1000
+    first = (time.perf_counter() - start) * 1000
     runs = []
     for _ in range(15):
         start = time.perf_counter()
         detection = detect_article("Amazon et la distribution", candidate, "fr")
         runs.append((time.perf_counter() - start) * 1000)
     nlp = get_nlp()
-    start = time.perf_counter()
-    nlp(candidate)
-    full_parse = (time.perf_counter() - start) * 1000
+    parses = []
+    for _ in range(5):
+        start = time.perf_counter()
+        nlp(candidate)
+        parses.append((time.perf_counter() - start) * 1000)
+    warm = statistics.median(runs)
     print(
-        f"deep reading: {statistics.median(runs):.1f} ms median, {min(runs):.1f} ms best "
+        f"deep reading: {warm:.1f} ms median, {min(runs):.1f} ms best "
         f"per {n_words}-word candidate ({len(detection.mentions)} mentions)"
     )
-    print(f"  = {statistics.median(runs) / full_parse:.2f}x one full spaCy parse of the article")
-    print(f"  first reading (words never seen by the lemma cache): {cold:.1f} ms")
-    real = cold_real(800)
-    if real:
+    print(f"  = {warm / statistics.median(parses):.2f}x one full spaCy parse of the article")
+    print(f"  first reading (words never seen by the lemma cache): {first:.1f} ms")
+    worst = warm
+    cold = cold_real(800, rounds)
+    if cold.wall:
+        every = [t for times in cold.wall for t in times]
+        worst = max(worst, worst_median(cold.wall))
+        parse = statistics.median(t for times in cold.parse for t in times)
         print(
-            f"deep reading, cold, real-looking text: {statistics.median(real):.1f} ms median, "
-            f"{max(real):.1f} ms worst over {len(real)} 800-word demo-corpus candidates"
+            f"deep reading, cold, real-looking text ({len(cold.wall)} 800-word demo-corpus "
+            f"candidates x {rounds} readings): {statistics.median(every):.1f} ms median, "
+            f"worst candidate {worst_median(cold.wall):.1f} ms (its median); single readings "
+            f"{min(every):.1f}-{max(every):.1f} ms"
         )
-    worst = max(statistics.median(runs), statistics.median(real) if real else 0.0)
+        print(
+            "  CPU time of the reading: "
+            f"{statistics.median(t for times in cold.cpu for t in times):.1f} ms median, "
+            f"worst candidate {worst_median(cold.cpu):.1f} ms"
+        )
+        print(
+            f"  = {statistics.median(every) / parse:.2f}x one full spaCy parse of the same text "
+            f"({parse:.1f} ms median, worst candidate {worst_median(cold.parse):.1f} ms)"
+        )
     goal_pre = "ok" if rate >= 1000 else "MISSED"
     goal_deep = "ok" if worst <= 60 else "MISSED"
-    print(f"goals: prefilter >= 1000/s {goal_pre}; deep <= 60 ms {goal_deep}")
+    print(f"goals: prefilter >= 1000/s {goal_pre}; deep <= 60 ms (worst candidate) {goal_deep}")
 
 
 if __name__ == "__main__":

@@ -195,7 +195,7 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
         for tok in toks:
             tok.cnd = tok.cnd or _conditional_form(tok)
     found: list[tuple[int, list[int], list[tuple[tuple[str, ...], str, bool]]]] = []
-    taken = _idiom_tokens(toks, lex.idioms.get(lang, []))
+    taken = _idiom_tokens(toks, lex.idioms.get(lang, {}))
     for i, tok in enumerate(toks):
         if tok.ent >= 0 or i in taken:
             continue
@@ -271,18 +271,21 @@ def _conditional_form(tok: Tok) -> bool:
     return any(tok.low == stem + end for end in _CND_ENDINGS)
 
 
-def _idiom_tokens(toks: list[Tok], idioms: list[tuple[str, ...]]) -> set[int]:
+def _idiom_tokens(toks: list[Tok], idioms: dict[str, list[tuple[str, ...]]]) -> set[int]:
     """Tokens of fixed phrases that only look like cues ("à plusieurs reprises", "sans
     contact"): they are taken before the cue search."""
     out: set[int] = set()
-    for lemmas in idioms:
-        n = len(lemmas)
-        for i in range(len(toks) - n + 1):
-            if all(
-                w in (t.lemma, t.low, _ELISION.get(t.low, t.low))
-                for w, t in zip(lemmas, toks[i : i + n], strict=True)
-            ):
-                out.update(range(i, i + n))
+    if not idioms:
+        return out
+    for i, tok in enumerate(toks):
+        for key in {tok.lemma, tok.low, _ELISION.get(tok.low, tok.low)}:
+            for lemmas in idioms.get(key, ()):
+                n = len(lemmas)
+                if i + n <= len(toks) and all(
+                    w in (t.lemma, t.low, _ELISION.get(t.low, t.low))
+                    for w, t in zip(lemmas, toks[i : i + n], strict=True)
+                ):
+                    out.update(range(i, i + n))
     return out
 
 

@@ -133,7 +133,8 @@ class Lexicon:
     )
     cue_stems: dict[str, re.Pattern[str]] = field(default_factory=dict)
     lemma_stems: dict[str, re.Pattern[str]] = field(default_factory=dict)
-    idioms: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    # per language, fixed phrases that only look like cues, indexed by their first word
+    idioms: dict[str, dict[str, list[tuple[str, ...]]]] = field(default_factory=dict)
     # the cues a sentence that only has the actor nearby can carry (an answer, an approach)
     answer_stems: dict[str, re.Pattern[str]] = field(default_factory=dict)
     weak_phrases: list[list[str]] = field(default_factory=list)  # folded words, longest first
@@ -166,6 +167,15 @@ def _compile_cues(
         for bucket in index.values():
             bucket.sort(key=lambda item: -len(item[0]))
         out[lang] = index
+    return out
+
+
+def _index_idioms(idioms: list[str]) -> dict[str, list[tuple[str, ...]]]:
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for idiom in idioms:
+        lemmas = cue_lemmas(idiom)
+        if lemmas:
+            out.setdefault(lemmas[0], []).append(lemmas)
     return out
 
 
@@ -284,7 +294,7 @@ def compile_lexicon(watchlist: Watchlist) -> Lexicon:
         retail_nouns=nouns,
         retail_noun_re=bounded(nouns),
         cues=_compile_cues(watchlist),
-        idioms={lang: [cue_lemmas(i) for i in c.idioms] for lang, c in watchlist.cues.items()},
+        idioms={lang: _index_idioms(c.idioms) for lang, c in watchlist.cues.items()},
         cue_stems=_cue_stems(watchlist),
         lemma_stems=_cue_stems(watchlist, with_markers=True),
         answer_stems=_cue_stems(watchlist, only=("approached", "declined", "denied", "ended")),

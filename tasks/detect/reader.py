@@ -32,15 +32,37 @@ _EN_HINTS = ("the", "and", "is", "was", "with", "for", "that", "has", "of", "to"
 
 
 def get_nlp() -> Any:
-    """The French pipeline, loaded on first use and kept for the life of the process."""
+    """The French pipeline, loaded on first use and kept for the life of the process.
+
+    Three settings make it fast without changing what it says (the same parses, tags and
+    lemmas; ``tests/test_detect_reader.py`` checks it): matrix products go to numpy's BLAS
+    (OpenBLAS in numpy's wheels: several times the speed of thinc's bundled BLIS on this
+    hardware, and most of the time of a parse is there), that BLAS runs on one thread (a few
+    hundred tokens are too small a product to share, and idle threads compete with the rest of
+    the process), and the lemmatizer's word lists are sets (spaCy keeps lists it scans for
+    every word).
+    """
     global _NLP
     if _NLP is None:
         import spacy
+        from thinc.api import NumpyOps
+        from threadpoolctl import threadpool_limits
 
         # NER: the watchlist finds the names; attribute_ruler changes no lemma we read. The
         # lemmatizer is run by hand (see _lemma) so its slow rules run once per word form.
-        _NLP = spacy.load("fr_core_news_sm", exclude=["ner", "senter", "attribute_ruler"])
-        _NLP.disable_pipe("lemmatizer")
+        nlp = spacy.load("fr_core_news_sm", exclude=["ner", "senter", "attribute_ruler"])
+        nlp.disable_pipe("lemmatizer")
+        ops = NumpyOps(use_blis=False)
+        for _, pipe in nlp.pipeline:
+            model = getattr(pipe, "model", None)
+            if model is not None and hasattr(model, "walk"):
+                for node in model.walk():
+                    node.ops = ops
+        index = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+        for pos in list(index.keys()):
+            index[pos] = frozenset(index[pos])
+        threadpool_limits(limits=1, user_api="blas")
+        _NLP = nlp
     return _NLP
 
 
@@ -68,7 +90,7 @@ class Article:
 def prepare(lex: Lexicon, text: str, lang: str) -> Article:
     """Sentences and references of a normalised text."""
     folded = fold(text)
-    ents = find_entities(lex, text, folded)
+    ents = find_entities(lex, text, folded, lang)
     ents = sorted(ents + discover(lex, text, folded, ents), key=lambda e: e.start)
     return Article(text, folded, split_sentences(text), ents, lang)
 
@@ -127,52 +149,77 @@ def _no_org_between(article: Article, start: int, pos: int) -> bool:
 
 def parse_french(lex: Lexicon, article: Article, picked: list[Sentence]) -> list[list[Tok]]:
     """Parse the picked sentences in one batch, names merged into single tokens."""
-    from spacy.util import filter_spans
-
     nlp = get_nlp()
-    docs = []
-    for sentence in picked:
-        doc = nlp.make_doc(_SPACES.sub(" ", article.text[sentence.start : sentence.end]))
-        ranges = [
-            (e.start - sentence.start, e.end - sentence.start) for e in _ents_in(article, sentence)
-        ]
-        spans = filter_spans(
-            [s for a, b in ranges if (s := doc.char_span(a, b, "ORG", alignment_mode="expand"))]
-        )
-        with doc.retokenize() as retok:
-            for span in spans:
-                if len(span) > 1:
-                    retok.merge(span, attrs={"POS": "PROPN"})
-        merged = [doc.char_span(a, b, "ORG", alignment_mode="expand") for a, b in ranges]
-        doc.ents = filter_spans([s for s in merged if s is not None])
-        docs.append(doc)
-    out: list[list[Tok]] = []
+    docs = [_make_doc(nlp, article, sentence) for sentence in picked]
     lemmatizer = nlp.get_pipe("lemmatizer")
     worth = lex.lemma_stems.get("fr")
-    for sentence, doc in zip(picked, nlp.pipe(docs), strict=True):
-        ents = _ents_in(article, sentence)
-        toks = []
-        for token in doc:
-            low = fold(token.text)
-            tok = Tok(
-                token.text,
-                _lemma(lemmatizer, token) if _worth(token.pos_, low, worth) else low,
-                low,
-                token.pos_,
-                token.dep_,
-                token.head.i if token.head.i != token.i else -1,
-                "Cnd" in token.morph.get("Mood"),
-            )
-            start = sentence.start + token.idx
+    return [
+        _tokens(doc, sentence.start, _ents_in(article, sentence), lemmatizer, worth)
+        for sentence, doc in zip(picked, nlp.pipe(docs), strict=True)
+    ]
+
+
+def _make_doc(nlp: Any, article: Article, sentence: Sentence) -> Any:
+    """The sentence's tokens, each name merged into one proper noun and set as an entity."""
+    from spacy.util import filter_spans
+
+    doc = nlp.make_doc(_SPACES.sub(" ", article.text[sentence.start : sentence.end]))
+    ranges = [
+        (e.start - sentence.start, e.end - sentence.start) for e in _ents_in(article, sentence)
+    ]
+    spans = filter_spans(
+        [s for a, b in ranges if (s := doc.char_span(a, b, "ORG", alignment_mode="expand"))]
+    )
+    with doc.retokenize() as retok:
+        for span in spans:
+            if len(span) > 1:
+                retok.merge(span, attrs={"POS": "PROPN"})
+    merged = [doc.char_span(a, b, "ORG", alignment_mode="expand") for a, b in ranges]
+    doc.ents = filter_spans([s for s in merged if s is not None])
+    return doc
+
+
+def _tokens(
+    doc: Any, offset: int, ents: list[Ent], lemmatizer: Any, worth: re.Pattern[str] | None
+) -> list[Tok]:
+    """A parsed sentence as :class:`Tok` (``offset``: where it starts in the article)."""
+    toks = []
+    for token in doc:
+        text = token.text
+        low = fold(text)
+        pos = token.pos_
+        head = token.head.i
+        tok = Tok(
+            text,
+            _lemma(lemmatizer, token) if _worth(pos, low, worth) else low,
+            low,
+            pos,
+            token.dep_,
+            head if head != token.i else -1,
+            _conditional(token),
+        )
+        if ents:
+            start = offset + token.idx
             for k, ent in enumerate(ents):
                 if ent.start <= start < ent.end:
                     tok.ent = k
-            toks.append(tok)
-        for token in doc:
-            if token.dep_.startswith("aux") and fold(token.text) in _IMPERFECT_AUX:
-                toks[token.head.i].plup = True  # "avait racheté", "s'était heurté"
-        out.append(toks)
-    return out
+        toks.append(tok)
+    for i, tok in enumerate(toks):
+        if tok.low in _IMPERFECT_AUX and tok.dep.startswith("aux"):
+            toks[tok.head if tok.head >= 0 else i].plup = True  # "avait racheté", "s'était heurté"
+    return toks
+
+
+_CONDITIONAL: dict[int, bool] = {}
+
+
+def _conditional(token: Any) -> bool:
+    """``Mood=Cnd`` in the token's morphology, read once per morphology (a handful)."""
+    key = token.morph.key
+    cnd = _CONDITIONAL.get(key)
+    if cnd is None:
+        cnd = _CONDITIONAL[key] = "Cnd" in token.morph.get("Mood")
+    return cnd
 
 
 # The auxiliaries of the pluperfect: a status told in it is background ("Casino avait été
