@@ -222,6 +222,7 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
         if (c := _resolve(toks, f[1], f[2], hidden, words, set().union(*spans) - own)) is not None
     ]
     cues = [c for c in cues if not (c.base == "declined" and _no_comment(toks, c, words))]
+    cues = [c for c in cues if not (c.base == "declined" and _refuses_other(toks, c, index))]
     talks = [c for c in cues if c.status in ("approached", "in_talks")]
     rumours = [c for c in cues if c.base == "rumored" and not c.negated]
     for cue in cues:
@@ -287,6 +288,22 @@ def _idiom_tokens(toks: list[Tok], idioms: dict[str, list[tuple[str, ...]]]) -> 
                 ):
                     out.update(range(i, i + n))
     return out
+
+
+def _refuses_other(toks: list[Tok], cue: Cue, index: dict[str, object]) -> bool:
+    """A refusal to do something that is no deal ("a toujours refusé de se lancer dans la
+    livraison express"): its infinitive is no cue word."""
+    if cue.negated:
+        return False
+    k = cue.last + 1
+    if k >= len(toks) or toks[k].low not in ("de", "d'", "to"):
+        return False
+    k += 1
+    while k < len(toks) and toks[k].low in ("se", "s'", "en", "y", "le", "la", "l'", "les"):
+        k += 1
+    if k >= len(toks) or toks[k].pos not in ("VERB", ""):
+        return False
+    return toks[k].lemma not in index and toks[k].low not in index
 
 
 def _no_comment(toks: list[Tok], cue: Cue, words: _Words) -> bool:
@@ -382,7 +399,54 @@ def _keys(toks: list[Tok], i: int) -> set[str]:
         t.low in _AUX for t in toks[max(0, i - 3) : i]
     ):
         keys.add(low.rstrip("s").removesuffix("ee").removesuffix("e") + "er")
+    if tok.pos not in ("VERB", "AUX") and len(low) > 5:
+        # a verb the tagger took for a noun ("Système U et Amazon négocient…" in a headline)
+        for end in ("aient", "ait", "ent"):
+            if low.endswith(end):
+                keys.add(low.removesuffix(end) + "er")
+                break
     return keys
+
+
+# Verbs that carry a negation on to their noun object ("n'a eu aucun contact", "n'a pas engagé
+# de discussions"); another verb keeps the negation ("n'ont jamais dépassé le stade des
+# premiers contacts": the contacts happened).
+_LIGHT_VERBS = {
+    "avoir",
+    "etre",
+    "faire",
+    "engager",
+    "mener",
+    "entamer",
+    "nouer",
+    "tenir",
+    "exister",
+    "prendre",
+    "recevoir",
+    "y",
+    "have",
+    "be",
+    "hold",
+    "make",
+    "receive",
+    "get",
+}
+
+
+def _governs(toks: list[Tok], k: int, first: int) -> bool:
+    """The negation at ``k`` bears on the cue at ``first``: no other full verb between."""
+    if toks[first].pos in ("VERB", "AUX"):
+        return True
+    return not any(
+        toks[j].pos == "VERB" and toks[j].lemma not in _LIGHT_VERBS for j in range(k + 1, first)
+    )
+
+
+def _restrictive(toks: list[Tok], negations: list[int], head: int) -> bool:
+    """ "ne … que" restricts ("Mercadona ne propose qu'un service limité"), it does not deny."""
+    if any(toks[k].low.rstrip("'") not in ("ne", "n") for k in negations):
+        return False
+    return any(t.low in ("que", "qu'") for t in toks[head + 1 : head + 5])
 
 
 def _match_rest(
@@ -413,7 +477,8 @@ def _resolve(
 ) -> Cue | None:
     first, head = span[0], span[-1]
     window = _window(toks, first, 6, consumed, others or set())
-    negated = any(_negation(toks, k, words) for k in window)
+    negations = [k for k in window if _negation(toks, k, words) and _governs(toks, k, first)]
+    negated = bool(negations) and not _restrictive(toks, negations, head)
     if not negated and toks[head].head >= 0:
         negated = any(
             t.head == head and t.dep.startswith("advmod") and t.lemma in words.negations

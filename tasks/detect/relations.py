@@ -169,6 +169,12 @@ def _blocked(
         and not any(t.low in _COMPARE for t in toks[max(0, i - 3) : i])
         and not rivalry(i)
     }
+    if (
+        cue.base in DEALS
+        and actor_toks
+        and not any(_same_clause(toks, a, cue.first) for a in actor_toks)
+    ):
+        return True  # "Amazon est …, alors que Waitrose est une coopérative dont … les associés"
     if cue.base in DEALS:
         for k in range(cue.last + 1, min(len(toks), cue.last + 5)):
             if toks[k].low in ("par", "by"):
@@ -350,6 +356,11 @@ def assign(
         choice = _governing(toks, r, live, parsed)
         if choice is not None:
             picks.append(choice)
+        # "Colruyt, qui avait accueilli des consignes Amazon, y a mis fin": the relative
+        # clause's cue governs by the parse, the main verb's by the dislocated subject
+        second = _dislocated(toks, r, live) if parsed else None
+        if second is not None and all(second[0] is not p[0] for p in picks):
+            picks.append(second)
         picks += [
             (c, "collective")
             for c in live
