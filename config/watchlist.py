@@ -58,7 +58,9 @@ class Actor(_Strict):
     rivals: list[str] = []
     # The actor's businesses outside grocery: never discovered as a retailer it bought.
     holdings: list[str] = []
-    # Words that, just after a name, give it another meaning ("Amazon rainforest").
+    # Words that, just before or after a name, give it another meaning ("Amazon rainforest",
+    # "l'Amazon suisse": the company takes no article in French).
+    reject_before: list[str] = []
     reject_after: list[str] = []
 
 

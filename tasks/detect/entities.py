@@ -221,13 +221,14 @@ def find_entities(lex: Lexicon, text: str, folded: str, lang: str = "") -> list[
             raw.append((entry, match.start(), match.end()))
             break
     seen_full: set[str] = set()
+    actor_before = [f.lower() for f in _fold_list(lex.watchlist.actor.reject_before)]
     actor_after = [f.lower() for f in _fold_list(lex.watchlist.actor.reject_after)]
     kept: list[tuple[Entry, int, int]] = []
     for entry, start, end in raw:
         original = text[start:end]
         if entry.kind in ("actor", "rival") and not original[:1].isupper():
             continue
-        if entry.kind == "actor" and _rejected([], actor_after, folded, start, end):
+        if entry.kind == "actor" and _rejected(actor_before, actor_after, folded, start, end):
             continue  # "the Amazon rainforest"
         retailer = entry.retailer
         if retailer is not None:

@@ -24,6 +24,7 @@ states beyond a single passing sentence.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from functools import partial
 
@@ -385,6 +386,15 @@ def _actor_in_title(article: Article, title: str | None) -> bool:
     return any(e.kind == "actor" and e.end <= end for e in article.ents)
 
 
+# The actor as a yardstick, not a subject: "face à Amazon", "l'effet Amazon", "comme Amazon".
+_COMPARED = re.compile(
+    r"(?:face a|comme|effet|concurrence d[eu]?|concurrent d[eu]?|a la maniere d[eu]?"
+    r"|a l'instar d[eu]?|contre|menace d[eu]?|peur d[eu]?|ombre d[eu]?|modele d[eu]?"
+    r"|rivaliser avec|like|unlike"
+    r"|threat from|rivals? such as|compete with|against)\W*(?:l'|d'|de |du )?$"
+)
+
+
 def _grocery_title(lex: Lexicon, article: Article, title: str | None) -> bool:
     """The headline itself is about grocery: a context word or a retailer in it."""
     end = len(normalize_text(title.strip())) if title and title.strip() else 0
@@ -398,7 +408,9 @@ def _relevant(lex: Lexicon, article: Article, title: str | None, mentions: list[
         s.index
         for s in article.sentences
         for e in article.ents
-        if e.kind == "actor" and s.start <= e.start < s.end
+        if e.kind == "actor"
+        and s.start <= e.start < s.end
+        and not _COMPARED.search(article.folded[max(0, e.start - 30) : e.start])
     }
     named = len(actor_sentences)
     in_title = _actor_in_title(article, title)
@@ -407,7 +419,7 @@ def _relevant(lex: Lexicon, article: Article, title: str | None, mentions: list[
     retailers = [e for e in article.ents if e.kind == "retailer"]
     if context < 2 and not retailers:
         return False
-    if in_title and (context >= 2 or mentions or _grocery_title(lex, article, title)):
+    if in_title and (context >= 3 or mentions or _grocery_title(lex, article, title)):
         return True  # not a warehouse strike with a supermarket car park in passing
     if article.lang not in _DEEP_LANGS:
         return named >= 2
