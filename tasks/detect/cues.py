@@ -478,13 +478,17 @@ def _resolve(
     first, head = span[0], span[-1]
     window = _window(toks, first, 6, consumed, others or set())
     negations = [k for k in window if _negation(toks, k, words) and _governs(toks, k, first)]
-    negated = bool(negations) and not _restrictive(toks, negations, head)
-    if not negated and toks[head].head >= 0:
-        negated = any(
-            t.head == head and t.dep.startswith("advmod") and t.lemma in words.negations
+    if toks[head].head >= 0:
+        negations += [
+            k
             for k, t in enumerate(toks)
             if k not in span
-        )
+            and k not in negations
+            and t.head == head
+            and t.dep.startswith("advmod")
+            and t.lemma in words.negations
+        ]
+    negated = bool(negations) and not _restrictive(toks, negations, head)
     wanted = [o for o in options if o[2] == negated]
     if not wanted:
         return None

@@ -35,7 +35,7 @@ from .model import DEALS, Detection, Mention
 from .prefilter import is_candidate
 from .reader import Article, actor_presence, english_sentence, guess_language, parse_french, prepare
 from .relations import assign, bought_by_actor, described_object, described_subject, merge
-from .sentences import Sentence, sentence_text
+from .sentences import Sentence, is_aside, sentence_text
 from .speech import cue_reported, reported_markers
 
 _DEEP_LANGS = ("fr", "en")
@@ -77,6 +77,8 @@ def _plan(lex: Lexicon, article: Article, topic: Ent | None, in_title: bool = Fa
         ents = [e for e in article.ents if sentence.start <= e.start and e.end <= sentence.end]
         retailers = [e for e in ents if e.kind == "retailer"]
         before, previous = previous, retailers
+        if is_aside(article.text, sentence):
+            continue  # "Lire aussi : …", a caption: another story's words
         if stems is not None and not stems.search(article.folded, sentence.start, sentence.end):
             continue  # no word that any cue could be an inflection of: nothing to parse
         if not retailers:

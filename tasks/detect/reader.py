@@ -99,7 +99,7 @@ def _ents_in(article: Article, sentence: Sentence) -> list[Ent]:
     return [e for e in article.ents if sentence.start <= e.start and e.end <= sentence.end]
 
 
-def actor_presence(lex: Lexicon, article: Article, idx: int) -> str:
+def actor_presence(lex: Lexicon, article: Article, idx: int, depth: int = 0) -> str:
     """How the actor takes part in sentence ``idx``: named, weak, pronoun, paragraph or ''."""
     sentences = article.sentences
     sentence = sentences[idx]
@@ -121,7 +121,14 @@ def actor_presence(lex: Lexicon, article: Article, idx: int) -> str:
             orgs = [
                 e for e in _ents_in(article, previous) if e.kind in ("actor", "rival", "retailer")
             ]
-            if orgs and orgs[0].kind == "actor" and _no_org_between(article, sentence.start, pos):
+            if not _no_org_between(article, sentence.start, pos):
+                continue
+            if orgs and orgs[0].kind == "actor":
+                return "pronoun"
+            # a recap told with "il" sentence after sentence ("Au Royaume-Uni, il s'approvisionne
+            # auprès de Morrisons. Il a pris une participation dans Deliveroo."): the chain holds
+            # while each sentence's subject is that pronoun
+            if depth < 3 and actor_presence(lex, article, idx - 1, depth + 1) == "pronoun":
                 return "pronoun"
     same_paragraph = [s for s in sentences if s.paragraph == sentence.paragraph]
     near = same_paragraph + [s for s in (previous,) if s is not None]

@@ -24,6 +24,15 @@ _ABBREV = re.compile(
 )
 
 
+# Lines a page puts around an article's text: links to other stories, photo captions and
+# credits. They are paragraphs of their own, never joined to the text around them.
+_ASIDE = re.compile(
+    r"\s*(?:(?:à |a )?lire aussi|voir aussi|sur le même sujet|read more|related|see also|photo\b"
+    r"|crédit|credit|©|\(photo)",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Sentence:
     """A sentence: its span in the normalised text, its index and its paragraph's index."""
@@ -51,6 +60,8 @@ def _paragraph_spans(text: str) -> list[tuple[int, int]]:
             joins = (
                 gap.count("\n") <= 1
                 and not _END.search(previous)
+                and not _ASIDE.match(last_line)
+                and not _ASIDE.match(line)
                 and (
                     line.lstrip()[:1].islower()
                     or line.lstrip()[:1] in ",;)"
@@ -94,6 +105,11 @@ def _add(out: list[Sentence], text: str, start: int, end: int, paragraph: int) -
         end -= 1
     if end > start:
         out.append(Sentence(start, end, len(out), paragraph))
+
+
+def is_aside(text: str, sentence: Sentence) -> bool:
+    """The sentence is a link to another story or a caption: it states nothing of this one."""
+    return _ASIDE.match(text, sentence.start) is not None
 
 
 def sentence_text(text: str, sentence: Sentence) -> str:
