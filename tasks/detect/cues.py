@@ -399,13 +399,19 @@ def _keys(toks: list[Tok], i: int) -> set[str]:
         t.low in _AUX for t in toks[max(0, i - 3) : i]
     ):
         keys.add(low.rstrip("s").removesuffix("ee").removesuffix("e") + "er")
+    keys.add(_as_verb(tok))
+    return keys
+
+
+def _as_verb(tok: Tok) -> str:
+    """A verb the tagger took for a noun ("Système U et Amazon négocient…", "se séparent"):
+    its first-group infinitive, from a plural or imperfect ending."""
+    low = tok.low
     if tok.pos not in ("VERB", "AUX") and len(low) > 5:
-        # a verb the tagger took for a noun ("Système U et Amazon négocient…" in a headline)
         for end in ("aient", "ait", "ent"):
             if low.endswith(end):
-                keys.add(low.removesuffix(end) + "er")
-                break
-    return keys
+                return low.removesuffix(end) + "er"
+    return tok.lemma
 
 
 # Verbs that carry a negation on to their noun object ("n'a eu aucun contact", "n'a pas engagé
@@ -433,13 +439,15 @@ _LIGHT_VERBS = {
 }
 
 
-def _governs(toks: list[Tok], k: int, first: int) -> bool:
-    """The negation at ``k`` bears on the cue at ``first``: no other full verb between."""
+def _governs(toks: list[Tok], k: int, first: int, speech: set[str] | None = None) -> bool:
+    """The negation at ``k`` bears on the cue at ``first``: no other full verb between (nor,
+    without a parse, a speech word: "has not commented on the Asda talks")."""
+    between = range(k + 1, first)
+    if speech and any(toks[j].lemma in speech or toks[j].low in speech for j in between):
+        return False
     if toks[first].pos in ("VERB", "AUX"):
         return True
-    return not any(
-        toks[j].pos == "VERB" and toks[j].lemma not in _LIGHT_VERBS for j in range(k + 1, first)
-    )
+    return not any(toks[j].pos == "VERB" and toks[j].lemma not in _LIGHT_VERBS for j in between)
 
 
 def _restrictive(toks: list[Tok], negations: list[int], head: int) -> bool:
@@ -457,7 +465,7 @@ def _match_rest(
     for lemma in lemmas[1:]:
         for k in range(j + 1, min(len(toks), j + 4)):
             tok = toks[k]
-            forms = (tok.lemma, tok.low, _ELISION.get(tok.low, tok.low))
+            forms = (tok.lemma, tok.low, _ELISION.get(tok.low, tok.low), _as_verb(tok))
             if k not in taken and tok.ent < 0 and lemma in forms:
                 span.append(k)
                 j = k
@@ -477,7 +485,9 @@ def _resolve(
 ) -> Cue | None:
     first, head = span[0], span[-1]
     window = _window(toks, first, 6, consumed, others or set())
-    negations = [k for k in window if _negation(toks, k, words) and _governs(toks, k, first)]
+    negations = [
+        k for k in window if _negation(toks, k, words) and _governs(toks, k, first, words.speech)
+    ]
     if toks[head].head >= 0:
         negations += [
             k

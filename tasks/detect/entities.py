@@ -190,8 +190,9 @@ def _person(text: str, start: int, end: int) -> bool:
     prev = _prev_word(text, start)
     if prev.lower() in _TITLES:
         return True
+    imperative = prev.lower().endswith(("ez", "ons"))  # "Regardez Picard : …"
     if prev and prev[0].isupper() and prev.isalpha() and prev.lower() not in _STARTERS:
-        return True
+        return not imperative
     nxt = _next_word(text, end)
     return bool(nxt and nxt[0].isupper() and nxt.isalpha() and nxt.lower() not in _STARTERS)
 
@@ -462,8 +463,8 @@ def _discovery_re(lex: Lexicon) -> re.Pattern[str]:
         # ("rochelaise", "fines écossaise", "régionale"), recognised by their endings
         adjective = (
             r"(?:[a-z-]{2,}(?:ais|aise|ois|oise|ien|ienne|ain|aine|al|ale|aux|ique|if|ive|el"
-            r"|elle|on|onne)|fine|bio|discount|alimentaire|belge|suisse|familiale?"
-            r"|independante?|locale?)s?"
+            r"|elle|on|onne|ouse|eux|euse|ard|arde|in|ine|ee)|fine|bio|discount|alimentaire"
+            r"|belge|suisse|familiale?|independante?|locale?|en ligne)s?"
         )
         adjs = r"(?: +(?:de|d'|du|des) *[a-z-]+){0,2}(?P<adj>(?: +" + adjective + r"){0,2})"
         media = r"(?! +(?:de|d') *(?:television|tele|radio|info|information)\b)"

@@ -148,6 +148,8 @@ def _read_relations(
         presence = presences[sentence.index]
         if presence == "periphrase":
             _mark_description(lex, toks, ents)
+        elif presence == "pronoun":
+            _mark_pronoun(toks, ents)
         extra = carried.get(sentence.index)
         words = words_of(lex, article.lang)
         rivalry = partial(competitor, toks, words=words)
@@ -166,7 +168,7 @@ def _read_relations(
             rep = rep or cue_reported(toks, cue, markers)
             if "follow-up" in rule:
                 rep = rep or last_reported.get(ent.id, False)
-            if ent.discovered and presence != "named" and not ent.by_deal:
+            if ent.discovered and presence not in ("named", "periphrase") and not ent.by_deal:
                 continue
             if ent.discovered:
                 lex.watchlist.remember_discovered(ent.id, ent.text)
@@ -177,6 +179,9 @@ def _read_relations(
             if titled and sentence.paragraph == 0:
                 rule += "+headline"
             status = cue.status
+            if status == "partnership" and _ends_the_deal(cues, ents):
+                # "Its supply deal with Morrisons … was wound down": the one deal it ends
+                status, rule = "ended", rule + "+ended"
             if text.rstrip(' »"”').endswith("?"):
                 # "Amazon rachètera-t-il Carrefour ?": a question states nothing; a deal asked
                 # about is a possibility
@@ -251,6 +256,27 @@ def _mark_description(lex: Lexicon, toks: list[Tok], ents: list[Ent]) -> None:
                     ents.append(Ent("actor", "actor-description", -1, -1, " ".join(words)))
                     toks[noun].ent = len(ents) - 1
                 return
+
+
+# Object and subject pronouns that stand for the actor once the sentence's presence says so.
+_ACTOR_PRONOUNS = {"il", "lui", "celui-ci", "it", "them"}
+
+
+def _mark_pronoun(toks: list[Tok], ents: list[Ent]) -> None:
+    """In a sentence whose actor is a pronoun ("Monoprix signe avec lui un partenariat"), the
+    pronoun is the actor's token, so the deal has its partner."""
+    for tok in toks:
+        if tok.ent < 0 and tok.low in _ACTOR_PRONOUNS:
+            ents.append(Ent("actor", "actor-pronoun", -1, -1, tok.text))
+            tok.ent = len(ents) - 1
+            return
+
+
+def _ends_the_deal(cues: list[Cue], ents: list[Ent]) -> bool:
+    """The sentence ends a deal (a firm ``ended`` cue) and names one retailer: its deal is the
+    one ended, whichever comes first in the sentence."""
+    ends = any(c.status == "ended" and not c.negated and not c.goal for c in cues)
+    return ends and len({e.id for e in ents if e.kind == "retailer"}) == 1
 
 
 def _bought(

@@ -379,8 +379,12 @@ def assign(
             if _listed_with_actor(toks, kinds, r):
                 continue  # "les plateformes partenaires (Amazon, Uber Eats, Deliveroo)"
             passive_approach = cue.base == "approached" and (
-                toks[r].dep == "nsubj:pass" or (how == "syntax" and _passive(toks, cue))
+                toks[r].dep == "nsubj:pass"
+                or (how == "syntax" and _passive(toks, cue))
+                or (parsed and toks[cue.first].head == r)  # "Lidl, approché selon le site, …"
             )
+            if cue.status == "denied" and cue.negated and _active_offer(toks, r, cue, parsed):
+                continue  # "Tesco has never offered the lockers": Tesco offers, nobody denies
             if presence == "paragraph" and cue.status not in _RESPONSES and not passive_approach:
                 continue
             if (
@@ -465,6 +469,30 @@ def _listed_with_actor(toks: list[Tok], kinds: dict[int, str], r: int) -> bool:
 
 
 _LIST_GLUE = {",", "et", "and", "&", "ou", "or"}
+
+
+# Approach words whose active subject is the one who approaches.
+_APPROACH_WORDS = {
+    "approcher",
+    "contacter",
+    "demarcher",
+    "proposer",
+    "offrir",
+    "solliciter",
+    "offer",
+    "approach",
+    "contact",
+}
+
+
+def _active_offer(toks: list[Tok], r: int, cue: Cue, parsed: bool) -> bool:
+    """A negated approach word whose active subject is the retailer itself."""
+    if toks[cue.first].lemma not in _APPROACH_WORDS:
+        return False
+    if parsed:
+        return toks[r].dep == "nsubj" and toks[r].head in (cue.first, _verb_of(toks, cue))
+    span = toks[r + 1 : cue.first] if r < cue.first else []
+    return bool(span) and not any(t.low in _BE for t in span)
 
 
 def _passive(toks: list[Tok], cue: Cue) -> bool:
@@ -569,13 +597,19 @@ def _governing(toks: list[Tok], r: int, cues: list[Cue], parsed: bool) -> tuple[
         if best is not None:
             cue = best[1]
             lo, hi = sorted((r, cue.first))
-            between = [c for c in cues if lo < c.first < hi and c is not cue]
+            between = [
+                c
+                for c in cues
+                if lo < c.first < hi and c is not cue and not _under(toks, _verb_of(toks, c), r)
+            ]
             if between:  # a cue between the parse's choice and the name: the parse went astray
                 return min(between, key=lambda c: abs(c.first - r)), "between"
             own = [c for c in cues if not _comma_between(toks, r, c.first)]
             if _comma_between(toks, r, cue.first) and own:
                 # "Lidl dément, Aldi discuterait avec Amazon": the name's own segment has a cue
                 return min(own, key=lambda c: abs(c.first - r)), "segment"
+            if _comma_between(toks, r, cue.first) and _own_predicate(toks, r, cue):
+                return None  # "Aldi dément, Lidl se tait": Lidl has a verb of its own
             return cue, "syntax"
     nearest: tuple[tuple[bool, int], Cue] | None = None
     for cue in cues:
@@ -611,6 +645,25 @@ def _dislocated(toks: list[Tok], r: int, cues: list[Cue]) -> tuple[Cue, str] | N
         if toks[k].low == ",":
             return cue, "dislocated"
     return None
+
+
+def _under(toks: list[Tok], k: int, r: int) -> bool:
+    """Token ``k`` lies in the subtree of ``r`` (a relative clause or an apposition of it)."""
+    steps = 0
+    while k >= 0 and steps < 12:
+        if k == r:
+            return True
+        k = toks[k].head
+        steps += 1
+    return False
+
+
+def _own_predicate(toks: list[Tok], r: int, cue: Cue) -> bool:
+    """The name is the subject of a verb of its own comma segment, not the cue's verb."""
+    head = toks[r].head
+    if head < 0 or not toks[r].dep.startswith("nsubj") or head in cue.tokens:
+        return False
+    return head != _verb_of(toks, cue) and not _comma_between(toks, r, head)
 
 
 def _comma_between(toks: list[Tok], a: int, b: int) -> bool:
