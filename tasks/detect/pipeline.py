@@ -269,7 +269,6 @@ def _mark_pronoun(toks: list[Tok], ents: list[Ent]) -> None:
         if tok.ent < 0 and tok.low in _ACTOR_PRONOUNS:
             ents.append(Ent("actor", "actor-pronoun", -1, -1, tok.text))
             tok.ent = len(ents) - 1
-            return
 
 
 def _ends_the_deal(cues: list[Cue], ents: list[Ent]) -> bool:

@@ -583,8 +583,17 @@ def _agent_before(toks: list[Tok], kinds: dict[int, str], cue: Cue) -> int | Non
 def _governing(toks: list[Tok], r: int, cues: list[Cue], parsed: bool) -> tuple[Cue, str] | None:
     """The cue that governs token ``r``: by the parse when there is one, else by distance."""
     if parsed:
+        for cue in cues:
+            if (
+                toks[cue.first].head == r
+                and toks[cue.first].dep == "acl"
+                and toks[cue.first].pos == "VERB"
+            ):
+                return cue, "participle"  # "Naturalia, approché selon le journal, …"
         best: tuple[int, Cue] | None = None
         for cue in cues:
+            if not _same_clause(toks, r, cue.first):
+                continue  # "Biocoop dément tandis que Naturalia …"
             d = _ancestor_distance(toks, r, set(cue.tokens))
             if d is None:
                 verb = _verb_of(toks, cue)
@@ -616,6 +625,13 @@ def _governing(toks: list[Tok], r: int, cues: list[Cue], parsed: bool) -> tuple[
         span = range(r + 1, cue.first) if r < cue.first else range(cue.last + 1, r)
         if any(toks[k].low in _CLAUSE_ENDS for k in span):
             continue
+        if (
+            parsed
+            and cue.first < r
+            and _comma_between(toks, r, cue.first)
+            and _own_predicate(toks, r, cue)
+        ):
+            continue  # "Auchan dément, Cora se tait" (after the name, a comma may open an incise)
         d = sum(1 for k in span if toks[k].pos not in _LIGHT and toks[k].low not in _PUNCT)
         # a cue of the name's own comma segment first, then the nearest
         rank = (_comma_between(toks, r, cue.first), d)
