@@ -64,10 +64,11 @@ def test_eval_gate_on_dev_corpus() -> None:
 DEMO = Path(__file__).resolve().parents[1] / "demo" / "corpus" / "articles.jsonl"
 
 
-def test_eval_on_held_out_demo_corpus() -> None:
-    """An independent measure: the demo corpus was written and labelled (under ``expected``)
-    apart from the detector. Reproduce: ``.venv/bin/veille eval demo/corpus/articles.jsonl``.
-    Thresholds sit just under the figures reached (0.977 / 0.894 / 0.900 / 1.000)."""
+def test_eval_on_demo_corpus() -> None:
+    """The demo corpus was written and labelled (under ``expected``) apart from the detector,
+    then read to find general rules (session 1). Reproduce: ``.venv/bin/veille eval
+    demo/corpus/articles.jsonl``. Floors under the figures reached (1.000 / 0.932 / 0.938 /
+    1.000 in session 2)."""
     items = [
         json.loads(line) for line in DEMO.read_text(encoding="utf-8").splitlines() if line.strip()
     ]
@@ -87,3 +88,31 @@ def test_demo_labels_are_lifted_from_expected() -> None:
     }
     scores = score([item], {"x": {"relevant": True, "mentions": [_m("casino", "declined")]}})
     assert (scores.relevance.tp, scores.mentions.tp, scores.mentions.fp) == (1, 1, 0)
+
+
+BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
+
+
+@pytest.mark.parametrize(
+    ("name", "mentions", "retailers"),
+    [
+        # floors just under the figures reached at the end of session 2 (see the issue notes):
+        # these sets were written blind, measured once, then read to find general rules, so
+        # they now guard against regressions; the held-out set (heldout.jsonl) is not here
+        ("blind-0.jsonl", 0.97, 0.97),
+        ("blind-a.jsonl", 0.80, 0.87),
+        ("blind-b.jsonl", 0.75, 0.85),
+        ("blind-c.jsonl", 0.86, 0.90),
+    ],
+)
+def test_no_regression_on_blind_sets(name: str, mentions: float, retailers: float) -> None:
+    items = [
+        json.loads(line)
+        for line in (BLIND / name).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    scores = evaluate(items, lambda title, text, lang: detect_article(title, text, lang))
+    assert scores.relevance.f1 >= 0.95
+    assert scores.mentions.f1 >= mentions
+    assert scores.retailers.f1 >= retailers
+    assert scores.reported_accuracy >= 0.93
