@@ -128,6 +128,8 @@ def _verb_of(toks: list[Tok], cue: Cue) -> int:
     while i >= 0 and steps < 4:
         if toks[i].pos in ("VERB", "AUX"):
             return i
+        if toks[i].ent >= 0:
+            break  # a misread verb hung on its subject ("Aldi dément, Lidl se tait")
         i = toks[i].head
         steps += 1
     return cue.tokens[-1]
@@ -148,7 +150,15 @@ def _subjects(toks: list[Tok], verb: int, cue: Cue | None = None) -> list[int]:
 
 def _same_clause(toks: list[Tok], a: int, b: int) -> bool:
     lo, hi = min(a, b), max(a, b)
-    return not any(toks[k].low in _CLAUSE_ENDS for k in range(lo + 1, hi))
+    return not any(_clause_end(toks, k) for k in range(lo + 1, hi))
+
+
+def _clause_end(toks: list[Tok], k: int) -> bool:
+    """ ";", "tandis que", "whereas"; "alors" only as "alors que" ("alors propriété de…")."""
+    low = toks[k].low
+    if low == "alors":
+        return k + 1 < len(toks) and toks[k + 1].low in ("que", "qu'")
+    return low in _CLAUSE_ENDS
 
 
 def _blocked(
@@ -406,6 +416,7 @@ _BANNERS = {"enseigne", "marque", "banner", "brand"}
 _KIN = {
     "filiale",
     "proprietaire",
+    "propriete",
     "mere",
     "maison-mere",
     "actionnaire",
@@ -623,7 +634,7 @@ def _governing(toks: list[Tok], r: int, cues: list[Cue], parsed: bool) -> tuple[
     nearest: tuple[tuple[bool, int], Cue] | None = None
     for cue in cues:
         span = range(r + 1, cue.first) if r < cue.first else range(cue.last + 1, r)
-        if any(toks[k].low in _CLAUSE_ENDS for k in span):
+        if any(_clause_end(toks, k) for k in span):
             continue
         if (
             parsed
