@@ -111,6 +111,17 @@ _NAME_STOP = {
     "Leur",
     "Leurs",
     "Outre",
+    # nationality adjectives capitalised in English ("takeover of French start-up X")
+    "French",
+    "British",
+    "German",
+    "Spanish",
+    "Italian",
+    "American",
+    "European",
+    "Belgian",
+    "Dutch",
+    "Indian",
     "Its",
     "It",
     "This",
@@ -398,6 +409,30 @@ def _purchase_re(lex: Lexicon) -> re.Pattern[str]:
     return _PURCHASE[key]
 
 
+# Finite auxiliaries and modals: after "X, l'enseigne …" they make the description a subject.
+_FINITE = {
+    "a",
+    "ont",
+    "aurait",
+    "auraient",
+    "avait",
+    "est",
+    "sont",
+    "serait",
+    "seraient",
+    "etait",
+    "sera",
+    "va",
+    "doit",
+    "devrait",
+    "pourrait",
+    "has",
+    "is",
+    "was",
+    "would",
+}
+
+
 def _discover_after(
     lex: Lexicon, text: str, folded: str, taken: list[tuple[int, int]]
 ) -> list[Ent]:
@@ -405,6 +440,9 @@ def _discover_after(
     out: list[Ent] = []
     for match in _apposition_after_re(lex).finditer(folded):
         comma = match.start()
+        rest = folded[match.end() : match.end() + 40].split()[:3]
+        if any(word in _FINITE for word in rest):
+            continue  # "Selon la lettre X, l'enseigne nordiste aurait…": a new clause's subject
         found = _NAME_BEFORE.search(text[max(0, comma - 60) : comma])
         if not found:
             continue

@@ -100,6 +100,12 @@ def _plan(lex: Lexicon, article: Article, topic: Ent | None, in_title: bool = Fa
                 if not lex.retail_noun_re.search(article.folded, sentence.start, sentence.end):
                     continue
                 plan.topical.add(sentence.index)
+            elif _DESCRIPTION.search(article.folded, sentence.start, sentence.end) and (
+                antecedent := _antecedent(article, sentence)
+            ):
+                # "Selon nos informations, l'enseigne de produits frais serait en discussions
+                # avec l'américain": the retailer named last, a few sentences up
+                plan.carried[sentence.index] = [antecedent]
             else:
                 continue
         presence = actor_presence(lex, article, sentence.index)
@@ -118,6 +124,26 @@ def _plan(lex: Lexicon, article: Article, topic: Ent | None, in_title: bool = Fa
             plan.picked.append(sentence)
             plan.presences[sentence.index] = presence
     return plan
+
+
+# A definite description of a retailer as a sentence's subject.
+_DESCRIPTION = re.compile(
+    r"(?<![\w])(?:l'|le |la |the )(?:enseigne|distributeur|chaine|groupement|cooperative"
+    r"|specialiste|detaillant|numero (?:un|deux|trois)|grocer|chain|retailer)(?![\w])"
+)
+
+
+def _antecedent(article: Article, sentence: Sentence) -> Ent | None:
+    """The retailer named last before the sentence, within its paragraph or the one before."""
+    floor = sentence.paragraph - 1
+    starts = [s.start for s in article.sentences if s.paragraph >= floor]
+    lo = starts[0] if starts else 0
+    before = [
+        e
+        for e in article.ents
+        if e.kind == "retailer" and not e.by_deal and lo <= e.start < sentence.start
+    ]
+    return before[-1] if before else None
 
 
 def _read_relations(
@@ -156,9 +182,12 @@ def _read_relations(
         referenced = partial(reference, toks, words=words)
         if sentence.index in topical and topic is not None:
             found += _topical(lex, toks, cues, topic, text, by_press, markers)
+            found += _by_description(toks, cues, [topic], text)
             continue
         found += _on_record(lex, toks, ents, cues, text)
-        if presence == "named" and not any(e.kind == "retailer" for e in ents):
+        if presence in ("named", "periphrase", "pronoun") and not any(
+            e.kind == "retailer" for e in ents
+        ):
             found += _by_description(toks, cues, extra or ([topic] if topic else []), text)
         if presence == "settled":
             continue
@@ -225,7 +254,8 @@ def _by_description(toks: list[Tok], cues: list[Cue], known: list[Ent], text: st
             and described_subject(toks, cue)
         ):
             rep = cue.conditional
-            out.append(Mention(ent.id, cue.status, rep, text, False, cue.text, "described"))
+            rule = "described+background" if cue.background else "described"
+            out.append(Mention(ent.id, cue.status, rep, text, False, cue.text, rule))
         elif (
             cue.base in _AIMED
             and not cue.negated
@@ -233,11 +263,12 @@ def _by_description(toks: list[Tok], cues: list[Cue], known: list[Ent], text: st
             and described_object(toks, cue)
         ):
             rep = cue.conditional or cue.status == "rumored"
-            out.append(Mention(ent.id, cue.status, rep, text, False, cue.text, "described-object"))
+            rule = "described-object+background" if cue.background else "described-object"
+            out.append(Mention(ent.id, cue.status, rep, text, False, cue.text, rule))
     return out
 
 
-_DESCRIBED = {"partnership", "ended", "in_talks", "acquired"}
+_DESCRIBED = {"partnership", "ended", "in_talks", "acquired", "approached", "declined", "denied"}
 _AIMED = {"acquired", "approached"}  # what the actor does to a retailer it names by description
 
 

@@ -71,7 +71,19 @@ _ANAPHORS = {
 }
 # Descriptions of a retailer: as the active subject of a purchase they make a retailer the
 # buyer, so the purchase is not the actor's.
-_RETAIL_DESCRIPTIONS = {"enseigne", "distributeur", "chaine", "detaillant", "retailer", "grocer"}
+_RETAIL_DESCRIPTIONS = {
+    "enseigne",
+    "distributeur",
+    "chaine",
+    "detaillant",
+    "retailer",
+    "grocer",
+    "chain",
+    "groupement",
+    "cooperative",
+    "specialiste",
+    "numero",
+}
 _PREDICATES = {"VERB", "AUX", "ADJ"}
 _CLAUSE_DEPS = {"conj", "parataxis", "advcl", "ccomp", "acl:relcl", "acl"}
 _LIGHT = {"DET", "ADP", "PUNCT", "CCONJ", "SPACE"}
@@ -485,14 +497,12 @@ _LIST_GLUE = {",", "et", "and", "&", "ou", "or"}
 # Approach words whose active subject is the one who approaches.
 _APPROACH_WORDS = {
     "approcher",
-    "contacter",
     "demarcher",
     "proposer",
     "offrir",
     "solliciter",
     "offer",
     "approach",
-    "contact",
 }
 
 
@@ -501,7 +511,11 @@ def _active_offer(toks: list[Tok], r: int, cue: Cue, parsed: bool) -> bool:
     if toks[cue.first].lemma not in _APPROACH_WORDS:
         return False
     if parsed:
-        return toks[r].dep == "nsubj" and toks[r].head in (cue.first, _verb_of(toks, cue))
+        return (
+            toks[cue.first].pos == "VERB"
+            and toks[r].dep == "nsubj"
+            and toks[r].head in (cue.first, _verb_of(toks, cue))
+        )
     span = toks[r + 1 : cue.first] if r < cue.first else []
     return bool(span) and not any(t.low in _BE for t in span)
 
@@ -519,8 +533,9 @@ def described_subject(toks: list[Tok], cue: Cue) -> bool:
         return False
     for j in _subjects(toks, _verb_of(toks, cue), cue):
         tok = toks[j]
-        if tok.dep == "nsubj" and tok.ent < 0 and tok.lemma in _RETAIL_DESCRIPTIONS:
-            return any(t.head == j and t.lemma in _DEFINITE for t in toks)
+        passive = tok.dep == "nsubj:pass" and cue.base == "approached"  # "approchée par"
+        if (tok.dep == "nsubj" or passive) and tok.ent < 0 and tok.lemma in _RETAIL_DESCRIPTIONS:
+            return any(t.head == j and t.lemma in _DEFINITE | {"l'"} for t in toks)
     return False
 
 
