@@ -219,7 +219,34 @@ def _read_relations(
             found.append(Mention(ent.id, status, rep, text, ent.discovered, cue.text, rule))
             reported_now[ent.id] = rep
         last_reported = reported_now
-    return merge(_hedged(_foreground(_fold_groups(lex, article, found))))
+    return merge(_hedged(_talks_not_held(_foreground(_fold_groups(lex, article, found)))))
+
+
+_TALKS = {
+    "discussion",
+    "discussions",
+    "talks",
+    "talk",
+    "negociation",
+    "negociations",
+    "negotiations",
+}
+
+
+def _talks_not_held(found: list[Mention]) -> list[Mention]:
+    """ "Approached, but no talks followed": saying no talks took place, a retailer that
+    confirms the approach denies nothing."""
+    confirmed = {m.retailer for m in found if m.status == "approached" and not m.reported}
+    return [
+        m
+        for m in found
+        if not (
+            m.retailer in confirmed
+            and m.status == "denied"
+            and "negation" in m.rule
+            and (fold(m.cue).split() or [""])[-1] in _TALKS
+        )
+    ]
 
 
 def _hedged(found: list[Mention]) -> list[Mention]:

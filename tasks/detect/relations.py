@@ -383,6 +383,21 @@ def assign(
         second = _dislocated(toks, r, live) if parsed else None
         if second is not None and all(second[0] is not p[0] for p in picks):
             picks.append(second)
+        after = _after_incise(toks, r, live)
+        if (
+            after is not None
+            and (not parsed or after.base in _RESPONSES)
+            and all(after is not p[0] for p in picks)
+        ):
+            picks.append((after, "after-incise"))
+        if parsed:
+            picks += [
+                (c, "gerund")
+                for c in live
+                if c.base in _RESPONSES
+                and all(c is not p[0] for p in picks)
+                and r in _gerund_subjects(toks, c)
+            ]
         picks += [
             (c, "collective")
             for c in live
@@ -635,7 +650,9 @@ def _governing(toks: list[Tok], r: int, cues: list[Cue], parsed: bool) -> tuple[
             between = [
                 c
                 for c in cues
-                if lo < c.first < hi and c is not cue and not _under(toks, _verb_of(toks, c), r)
+                if lo < c.first < hi
+                and c is not cue
+                and not _under_group(toks, _verb_of(toks, c), r)
             ]
             if between:  # a cue between the parse's choice and the name: the parse went astray
                 return min(between, key=lambda c: abs(c.first - r)), "between"
@@ -698,6 +715,45 @@ def _under(toks: list[Tok], k: int, r: int) -> bool:
         k = toks[k].head
         steps += 1
     return False
+
+
+def _after_incise(toks: list[Tok], r: int, cues: list[Cue]) -> Cue | None:
+    """Without a parse: the cue that opens the predicate after an incise set off by commas
+    ("Sainsbury's, long whispered to be a target, has repeatedly denied…")."""
+    k = r + 1
+    while k < len(toks) and (toks[k].ent >= 0 or toks[k].low in ("et", "and", "&")):
+        k += 1  # "Auchan et Picard, cités comme des cibles, ont démenti"
+    if k >= len(toks) or toks[k].low != ",":
+        return None
+    close = next((j for j in range(k + 1, min(len(toks), k + 16)) if toks[j].low == ","), None)
+    if close is None:
+        return None
+    return next((c for c in cues if close < c.first <= close + 4), None)
+
+
+def _under_group(toks: list[Tok], k: int, r: int) -> bool:
+    """``k`` lies under ``r`` or under the name ``r`` is listed with ("Auchan et Picard, cités
+    comme des cibles, ont démenti")."""
+    return _under(toks, k, r) or (toks[r].dep == "conj" and _under(toks, k, toks[r].head))
+
+
+def _gerund_subjects(toks: list[Tok], cue: Cue) -> list[int]:
+    """The subjects of a gerund's clause ("Intermarché reconnaissait avoir été sollicité tout
+    en fermant la porte": "fermant" is Intermarché's)."""
+    k = cue.first
+    if toks[k].dep != "advcl" or not any(
+        t.head == k and t.dep == "mark" and t.low == "en" for t in toks
+    ):
+        return []
+    v, steps = toks[k].head, 0
+    while v >= 0 and steps < 4:
+        subjects = _subjects(toks, v)
+        if subjects:
+            return subjects
+        if toks[v].dep not in ("xcomp", "advcl"):
+            break
+        v, steps = toks[v].head, steps + 1
+    return []
 
 
 def _own_predicate(toks: list[Tok], r: int, cue: Cue) -> bool:
