@@ -100,9 +100,10 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
         # these sets were written blind, measured once, then read to find general rules, so
         # they now guard against regressions; the held-out set (heldout.jsonl) is not here
         ("blind-0.jsonl", 0.97, 0.97),
-        ("blind-a.jsonl", 0.80, 0.87),
-        ("blind-b.jsonl", 0.75, 0.85),
-        ("blind-c.jsonl", 0.86, 0.90),
+        ("blind-a.jsonl", 0.82, 0.89),
+        ("blind-b.jsonl", 0.79, 0.88),
+        ("blind-c.jsonl", 0.87, 0.93),
+        ("blind-d.jsonl", 0.82, 0.85),
     ],
 )
 def test_no_regression_on_blind_sets(name: str, mentions: float, retailers: float) -> None:
