@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed-stamp
 SHARED ?= ../shared
 PYTEST := $(PY) -m pytest
 
-.PHONY: install run test test-slow test-peers test-soak lint format bench eval eval-heldout demo serve report clean
+.PHONY: install run test test-slow test-peers test-soak lint format bench eval eval-heldout eval-blind demo serve report clean
 
 install: $(STAMP)
 
@@ -43,8 +43,11 @@ bench: install  ## figures for the issue notes; nothing leaves 127.0.0.1
 eval: install  ## detection scores on ../shared/corpus/dev.jsonl
 	$(VENV)/bin/veille eval $(SHARED)/corpus/dev.jsonl
 
-eval-heldout: install  ## detection on 30 items written without sight of the rules: measure, never tune on it
+eval-heldout: install  ## detection on 40 items written without sight of the rules: measure, never tune on it
 	$(VENV)/bin/veille eval tests/fixtures/detect/heldout.jsonl
+
+eval-blind: install  ## the blind sets already read to find rules (regression guards, not a measure)
+	@for f in tests/fixtures/detect/blind-*.jsonl; do echo "== $$f"; $(VENV)/bin/veille eval $$f | head -9; done
 
 demo: install  ## the storyline replayed from a local feed server, offline
 	$(PY) -m demo
