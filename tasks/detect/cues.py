@@ -338,6 +338,12 @@ _AUX = {
 def competitor(toks: list[Tok], r: int, words: _Words) -> bool:
     """The name is governed by a competition word ("concurrence désormais Carrefour")."""
     head = toks[r].head
+    if (
+        r >= 2
+        and toks[r - 2].low in _DETERMINERS
+        and (toks[r - 1].lemma in words.competition or toks[r - 1].low in words.competition)
+    ):
+        return False  # "le concurrent Lidl aurait été sondé": an apposition names the party
     near = toks[max(0, r - 3) : r] + ([toks[head]] if head >= 0 else [])
     return any(t.lemma in words.competition or t.low in words.competition for t in near)
 
@@ -450,6 +456,16 @@ def _governs(toks: list[Tok], k: int, first: int, speech: set[str] | None = None
     return not any(toks[j].pos == "VERB" and toks[j].lemma not in _LIGHT_VERBS for j in between)
 
 
+def _without(toks: list[Tok], first: int) -> bool:
+    """The cue sits in a "sans que" clause ("…, sans qu'aucune offre ne soit formulée")."""
+    for k in range(first - 1, max(-1, first - 6), -1):
+        if toks[k].low in ("que", "qu'") and k > 0 and toks[k - 1].low == "sans":
+            return True
+        if toks[k].low in (",", ";", ":"):
+            return False
+    return False
+
+
 def _restrictive(toks: list[Tok], negations: list[int], head: int) -> bool:
     """ "ne … que" restricts ("Mercadona ne propose qu'un service limité"), it does not deny."""
     if any(toks[k].low.rstrip("'") not in ("ne", "n") for k in negations):
@@ -499,6 +515,8 @@ def _resolve(
             and t.lemma in words.negations
         ]
     negated = bool(negations) and not _restrictive(toks, negations, head)
+    if negated and _without(toks, first):
+        return None  # "sans qu'aucune négociation ne s'engage": nothing followed, nobody denies
     wanted = [o for o in options if o[2] == negated]
     if not wanted:
         return None
@@ -559,7 +577,17 @@ def _resolve(
 
 
 # Modals of expectation rather than possibility: the deal keeps its status, reported.
-_EXPECTATION = {"devoir", "devrait", "devraient", "doit", "doivent", "devra", "devront", "should"}
+_EXPECTATION = {
+    "devoir",
+    "devrait",
+    "devraient",
+    "doit",
+    "doivent",
+    "devra",
+    "devront",
+    "should",
+    "would",  # "Morrisons said it would supply…": the future of reported speech
+}
 _MODAL_FORMS = _EXPECTATION | {"pouvoir", "pourrait", "pourraient", "peut", "peuvent", "pourra"}
 _MODAL_FORMS |= {"could", "might", "may", "would", "can"}
 

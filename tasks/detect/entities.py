@@ -149,7 +149,9 @@ class Ent:
 
 def _prev_word(text: str, start: int) -> str:
     words = _WORD.findall(text[max(0, start - 40) : start])
-    return words[-1] if words and text[start - 1 : start] == " " else ""
+    if not words or not text[:start].endswith(words[-1] + " "):
+        return ""  # "Pour Amazon, Picard …": punctuation between, no first name
+    return words[-1]
 
 
 def _next_word(text: str, end: int) -> str:

@@ -290,6 +290,9 @@ def _nearest_cue(toks: list[Tok], k: int, cues: list[Cue]) -> Cue | None:
     return best[1] if best else None
 
 
+_AUX_FORMS = {"a", "ont", "avait", "avaient", "aurait", "auraient", "has", "have", "had"}
+
+
 def _responders(toks: list[Tok], kinds: dict[int, str], cue: Cue, parsed: bool) -> str:
     """Who refuses or denies: "named" (the retailer named as subject), "all" (an anaphor or no
     subject: every retailer of the sentence), or "other" (someone else: a court, a rival)."""
@@ -309,7 +312,10 @@ def _responders(toks: list[Tok], kinds: dict[int, str], cue: Cue, parsed: bool) 
         just_before = [k for k in range(max(0, cue.first - 3), cue.first) if k in kinds]
         if just_before and kinds[just_before[-1]] == "retailer":
             return "named"  # "Intermarché dément…" even when the tagger misreads the verb
-        if toks[verb].pos not in ("VERB", "AUX", "ADJ"):
+        after_aux = any(
+            t.low in _AUX_FORMS for t in toks[max(0, cue.first - 4) : cue.first]
+        )  # "a en revanche démenti": a participle the tagger misread
+        if toks[verb].pos not in ("VERB", "AUX", "ADJ") and not after_aux:
             return "other"  # a bare noun ("droit de refus") says nobody refused
         earlier = [j for j in range(cue.first) if toks[j].dep.startswith("nsubj")]
         if earlier and earlier[-1] in kinds:
@@ -375,7 +381,7 @@ def assign(
         if _kin(toks, r, parsed):
             continue  # "Monoprix, filiale de Casino, …": the group qualifies, it is no party
         picks: list[tuple[Cue, str]] = []
-        choice = _governing(toks, r, live, parsed)
+        choice = _governing(toks, r, live, parsed, kinds)
         if choice is not None:
             picks.append(choice)
         # "Colruyt, qui avait accueilli des consignes Amazon, y a mis fin": the relative
@@ -621,7 +627,9 @@ def _agent_before(toks: list[Tok], kinds: dict[int, str], cue: Cue) -> int | Non
     return None
 
 
-def _governing(toks: list[Tok], r: int, cues: list[Cue], parsed: bool) -> tuple[Cue, str] | None:
+def _governing(
+    toks: list[Tok], r: int, cues: list[Cue], parsed: bool, kinds: dict[int, str] | None = None
+) -> tuple[Cue, str] | None:
     """The cue that governs token ``r``: by the parse when there is one, else by distance."""
     if parsed:
         for cue in cues:
@@ -668,6 +676,13 @@ def _governing(toks: list[Tok], r: int, cues: list[Cue], parsed: bool) -> tuple[
         span = range(r + 1, cue.first) if r < cue.first else range(cue.last + 1, r)
         if any(_clause_end(toks, k) for k in span):
             continue
+        if (
+            parsed
+            and _comma_between(toks, r, cue.first)
+            and _has_predicate(toks, r)
+            and _segment_has_other(toks, kinds or {}, r, cue.first)
+        ):
+            continue  # "Lidl relance la guerre des prix, Picard dans le viseur d'Amazon"
         if (
             parsed
             and cue.first < r
@@ -729,6 +744,37 @@ def _after_incise(toks: list[Tok], r: int, cues: list[Cue]) -> Cue | None:
     if close is None:
         return None
     return next((c for c in cues if close < c.first <= close + 4), None)
+
+
+def _segment_has_other(toks: list[Tok], kinds: dict[int, str], r: int, first: int) -> bool:
+    """Another name shares the cue's comma segment: the cue is that name's."""
+    lo = first
+    while lo > 0 and toks[lo - 1].low not in (",", ";", ":"):
+        lo -= 1
+    hi = first
+    while hi + 1 < len(toks) and toks[hi + 1].low not in (",", ";", ":"):
+        hi += 1
+    others = [
+        k for k in range(lo, hi + 1) if kinds.get(k) == "retailer" and toks[k].ent != toks[r].ent
+    ]
+    return any(not _enumerated_with(toks, r, k) for k in others)
+
+
+def _has_predicate(toks: list[Tok], r: int) -> bool:
+    """The name is the subject of a verb of its own comma segment ("Lidl relance…")."""
+    head = toks[r].head
+    return (
+        head >= 0
+        and toks[r].dep.startswith("nsubj")
+        and toks[head].pos == "VERB"
+        and not _comma_between(toks, r, head)
+    )
+
+
+def _enumerated_with(toks: list[Tok], a: int, b: int) -> bool:
+    """Only names and list glue between ``a`` and ``b`` ("Casino, Intermarché et Système U")."""
+    lo, hi = min(a, b), max(a, b)
+    return all(toks[k].ent >= 0 or toks[k].low in _LIST_GLUE for k in range(lo + 1, hi))
 
 
 def _under_group(toks: list[Tok], k: int, r: int) -> bool:
