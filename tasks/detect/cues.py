@@ -200,8 +200,12 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
         if tok.ent >= 0 or i in taken:
             continue
         best: tuple[list[int], list[tuple[tuple[str, ...], str, bool]]] | None = None
-        for key in _keys(toks, i):
+        keys = _keys(toks, i)
+        phrase_only = _phrase_key(tok)
+        for key in keys | ({phrase_only} if phrase_only else set()):
             for lemmas, status, needs_neg in index.get(key, []):
+                if key == phrase_only and key not in keys and len(lemmas) == 1:
+                    continue
                 span = _match_rest(toks, i, lemmas, taken)
                 if span is None:
                     continue
@@ -407,6 +411,15 @@ def _keys(toks: list[Tok], i: int) -> set[str]:
         keys.add(low.rstrip("s").removesuffix("ee").removesuffix("e") + "er")
     keys.add(_as_verb(tok))
     return keys
+
+
+def _phrase_key(tok: Tok) -> str:
+    """A present-tense verb the tagger took for a noun or an adjective ("Leclerc ferme la
+    porte"): its infinitive, tried only for cues of several words, where the words after it
+    confirm the reading (alone, "approche" stays the noun)."""
+    if tok.pos in ("VERB", "AUX") or len(tok.low) < 4 or not tok.low.endswith("e"):
+        return ""
+    return tok.low + "r"
 
 
 def _as_verb(tok: Tok) -> str:

@@ -158,7 +158,14 @@ def _read_relations(
         parsed = parse_french(lex, article, picked)
     else:
         parsed = [english_sentence(lex, article, s) for s in picked]
-    all_cues = [find_cues(lex, article.lang, toks) for toks in parsed]
+    all_cues = [
+        [
+            c
+            for c in find_cues(lex, article.lang, toks)
+            if not (c.base == "ended" and _ends_other(toks, c))
+        ]
+        for toks in parsed
+    ]
     bought = _bought(article, picked, parsed, all_cues, presences)
     found: list[Mention] = []
     last_reported: dict[str, bool] = {}
@@ -197,7 +204,11 @@ def _read_relations(
             rep = rep or cue_reported(toks, cue, markers)
             if "follow-up" in rule:
                 rep = rep or last_reported.get(ent.id, False)
-            if ent.discovered and presence not in ("named", "periphrase") and not ent.by_deal:
+            if (
+                ent.discovered
+                and presence not in ("named", "periphrase", "paragraph")
+                and not ent.by_deal
+            ):
                 continue
             if ent.discovered:
                 lex.watchlist.remember_discovered(ent.id, ent.text)
@@ -208,7 +219,7 @@ def _read_relations(
             if titled and sentence.paragraph == 0:
                 rule += "+headline"
             status = cue.status
-            if status == "partnership" and _ends_the_deal(cues, ents):
+            if status == "partnership" and _ends_the_deal(toks, cues, ents):
                 # "Its supply deal with Morrisons … was wound down": the one deal it ends
                 status, rule = "ended", rule + "+ended"
             if text.rstrip(' »"”').endswith("?"):
@@ -329,11 +340,66 @@ def _mark_pronoun(toks: list[Tok], ents: list[Ent]) -> None:
             tok.ent = len(ents) - 1
 
 
-def _ends_the_deal(cues: list[Cue], ents: list[Ent]) -> bool:
-    """The sentence ends a deal (a firm ``ended`` cue) and names one retailer: its deal is the
-    one ended, whichever comes first in the sentence."""
-    ends = any(c.status == "ended" and not c.negated and not c.goal for c in cues)
+def _ends_the_deal(toks: list[Tok], cues: list[Cue], ents: list[Ent]) -> bool:
+    """The sentence ends a deal (a firm ``ended`` cue whose object is no other thing: not
+    "mettant un terme à une enquête") and names one retailer: its deal is the one ended."""
+    ends = any(
+        c.status == "ended" and not c.negated and not c.goal and not _ends_other(toks, c)
+        for c in cues
+    )
     return ends and len({e.id for e in ents if e.kind == "retailer"}) == 1
+
+
+_DEAL_NOUNS = {
+    "partenariat",
+    "accord",
+    "alliance",
+    "contrat",
+    "collaboration",
+    "relation",
+    "cooperation",
+    "partnership",
+    "deal",
+    "agreement",
+    "arrangement",
+    "tie-up",
+    "relationship",
+}
+
+
+def _ends_other(toks: list[Tok], cue: Cue) -> bool:
+    """The ended cue's object, a few words on, is something that is no deal ("mettant un terme
+    à une enquête", "ending the speculation")."""
+    for tok in toks[cue.last + 1 : cue.last + 5]:
+        if tok.lemma in _DEAL_NOUNS or tok.low in _DEAL_NOUNS or tok.ent >= 0:
+            return False
+        if tok.lemma in _NOT_DEALS or tok.low in _NOT_DEALS:
+            return True
+    return False
+
+
+# What a sentence may end that is no deal with the actor.
+_NOT_DEALS = {
+    "enquete",
+    "procedure",
+    "investigation",
+    "greve",
+    "conflit",
+    "rumeur",
+    "rumeurs",
+    "speculation",
+    "speculations",
+    "suspense",
+    "incertitude",
+    "polemique",
+    "feuilleton",
+    "inquiry",
+    "probe",
+    "strike",
+    "rumour",
+    "rumours",
+    "uncertainty",
+}
 
 
 def _bought(

@@ -83,6 +83,8 @@ _RETAIL_DESCRIPTIONS = {
     "cooperative",
     "specialiste",
     "numero",
+    "supermarket",
+    "supermarche",
 }
 _PREDICATES = {"VERB", "AUX", "ADJ"}
 _CLAUSE_DEPS = {"conj", "parataxis", "advcl", "ccomp", "acl:relcl", "acl"}
@@ -204,6 +206,12 @@ def _blocked(
                 joint = cue.base == "partnership" and bool(actor_toks)
                 if agent is not None and kinds[agent] != "actor" and not joint:
                     return True  # "racheté par Kroger"; but "l'accord conclu par X avec Amazon"
+                noun = next(
+                    (j for j in range(k + 1, min(len(toks), k + 4)) if toks[j].pos == "NOUN"),
+                    None,
+                )
+                if agent is None and noun is not None and toks[noun].ent < 0 and not joint:
+                    return True  # "détenu par des fonds": someone else holds it
                 break
     if not parsed:
         agent = _agent_before(toks, kinds, cue)
@@ -452,7 +460,6 @@ _KIN = {
     "propriete",
     "mere",
     "maison-mere",
-    "actionnaire",
     "branche",
     "parent",
     "owner",
