@@ -260,6 +260,21 @@ def poll(
 Mapper = Callable[..., list[Any]]
 
 
+def in_story_order(batches: list[list[ArticleOutcome]]) -> list[ArticleOutcome]:
+    """A poll's new articles, oldest first (then by URL): events then follow the story's
+    chronology (an approach before the refusal it led to, the first reprint of a story
+    before the others) and the same news gives the same alerts whatever order the fetches
+    came back in. Articles without a date come last."""
+    items = [item for batch in batches for item in batch]
+    return sorted(
+        items,
+        key=lambda item: (
+            str(item.entry.get("published") or "~"),
+            str(item.entry.get("canonical_url") or item.entry.get("url") or ""),
+        ),
+    )
+
+
 def prefect_map(task_: Any, items: list[Any], *args: Any) -> list[Any]:
     """Fan out over Prefect's task runner: one task run per item."""
     return task_.map(items, *(unmapped(a) for a in args)).result() if items else []
@@ -371,40 +386,39 @@ def run_poll(
         article_outcomes: list[list[ArticleOutcome]] = mapper(
             fetch_articles, batches, fetcher, max(1, settings.article_retries)
         )
-        for batch in article_outcomes:
-            for item in batch:
-                entry = item.entry
-                if not item.fetched:
-                    with transaction(db):
-                        feed_store.mark_entry(
-                            db, entry["id"], state="failed", error=f"{item.kind}: {item.message}"
-                        )
-                    summary.articles_failed += 1
-                    kinds[f"article_{item.kind}"] += 1
-                    summary.failures.append(
-                        _failure_line(
-                            entry["feed_name"],
-                            entry.get("url") or "",
-                            item.kind or "error",
-                            (item.message or "") + " (will retry)",
-                        )
+        for item in in_story_order(article_outcomes):
+            entry = item.entry
+            if not item.fetched:
+                with transaction(db):
+                    feed_store.mark_entry(
+                        db, entry["id"], state="failed", error=f"{item.kind}: {item.message}"
                     )
-                    continue
-                try:
-                    result = processor.process(entry, item.extract())
-                except Exception as exc:  # a bug on one article must not stop the others
-                    logger.exception("article %s: unexpected error", entry.get("url"))
-                    with transaction(db):
-                        feed_store.mark_entry(
-                            db, entry["id"], state="failed", error=f"internal: {exc!r}"[:300]
-                        )
-                    summary.articles_failed += 1
-                    kinds["article_internal"] += 1
-                    continue
-                summary.new_articles += int(result.new)
-                summary.relevant_articles += int(result.relevant)
-                summary.events += result.events
-                summary.alerts_queued += result.deliveries
+                summary.articles_failed += 1
+                kinds[f"article_{item.kind}"] += 1
+                summary.failures.append(
+                    _failure_line(
+                        entry["feed_name"],
+                        entry.get("url") or "",
+                        item.kind or "error",
+                        (item.message or "") + " (will retry)",
+                    )
+                )
+                continue
+            try:
+                result = processor.process(entry, item.extract())
+            except Exception as exc:  # a bug on one article must not stop the others
+                logger.exception("article %s: unexpected error", entry.get("url"))
+                with transaction(db):
+                    feed_store.mark_entry(
+                        db, entry["id"], state="failed", error=f"internal: {exc!r}"[:300]
+                    )
+                summary.articles_failed += 1
+                kinds["article_internal"] += 1
+                continue
+            summary.new_articles += int(result.new)
+            summary.relevant_articles += int(result.relevant)
+            summary.events += result.events
+            summary.alerts_queued += result.deliveries
         summary.failures_by_kind = dict(kinds)
         if alerts and deliver and processor.channels:
             # Right after storing: an alert's latency is this poll, not the next deliver run.

@@ -218,3 +218,62 @@ def test_bad_config_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0
     assert str(cfg) in proc.stderr and "feeds.0.url" in proc.stderr
+
+
+APPROACH = (
+    "Amazon a approché Biocoop",
+    [
+        "Amazon a approché Biocoop au printemps pour vendre ses produits bio en ligne, a confirmé "
+        "mardi la direction du réseau de magasins, qui compte plus de 700 points de vente.",
+        "Les épiceries bio du réseau vendent surtout des fruits, des légumes et des produits frais.",
+    ],
+)
+REFUSAL = (
+    "Biocoop refuse l'offre d'Amazon",
+    [
+        "Biocoop a refusé l'offre d'Amazon, a annoncé jeudi le réseau de magasins bio, qui préfère "
+        "développer sa propre livraison de courses.",
+        "Les épiceries du réseau vendent surtout des fruits, des légumes et des produits frais.",
+    ],
+)
+
+
+def test_a_poll_tells_the_story_in_date_order_whatever_the_feed_order(
+    http_server: LocalHTTPServer,  # noqa: F811
+    prefect_harness: None,
+    tmp_path: Path,
+) -> None:
+    """The refusal sits in the first feed, the approach it answers (two days older) in the
+    second: processed in feed order, the approach would arrive after the refusal and be only
+    history. In date order the board moves twice: approached, then declined."""
+    base = http_server.unique("order")
+    now = datetime.now(UTC)
+    quiet = http_server.add_static(f"{base}/indus.html", page(*UNRELATED))
+    first_feed, second_feed = f"{base}/a.xml", f"{base}/b.xml"
+    for path in (first_feed, second_feed):  # the first poll is the archive: no alerts
+        http_server.add_conditional(path, rss([(UNRELATED[0], quiet, now)]), etag='"0"')
+    config = make_config(
+        tmp_path,
+        [("A", http_server.url(first_feed)), ("B", http_server.url(second_feed))],
+    )
+    _run(config)
+    refusal = http_server.add_static(f"{base}/refus.html", page(*REFUSAL))
+    approach = http_server.add_static(f"{base}/approche.html", page(*APPROACH))
+    http_server.add_conditional(
+        first_feed, rss([(REFUSAL[0], refusal, now - timedelta(days=1))]), etag='"1"'
+    )
+    http_server.add_conditional(
+        second_feed, rss([(APPROACH[0], approach, now - timedelta(days=3))]), etag='"1"'
+    )
+    summary = _run(config)
+    assert summary["relevant_articles"] == 2
+
+    db = open_db(config.settings.database)
+    events = [
+        (e["kind"], e["old_status"], e["new_status"])
+        for e in db.query("SELECT * FROM events WHERE retailer = 'biocoop' ORDER BY seq")
+    ]
+    assert events == [
+        ("new_retailer", None, "approached"),
+        ("status_change", "approached", "declined"),
+    ]
