@@ -225,7 +225,8 @@ APPROACH = (
     [
         "Amazon a approché Biocoop au printemps pour vendre ses produits bio en ligne, a confirmé "
         "mardi la direction du réseau de magasins, qui compte plus de 700 points de vente.",
-        "Les épiceries bio du réseau vendent surtout des fruits, des légumes et des produits frais.",
+        "Les épiceries bio du réseau vendent surtout des fruits, des légumes et des produits "
+        "frais.",
     ],
 )
 REFUSAL = (
