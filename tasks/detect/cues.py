@@ -318,8 +318,19 @@ def _no_comment(toks: list[Tok], cue: Cue, words: _Words) -> bool:
         if tok.low in _CLAUSE_BREAK or tok.ent >= 0:
             return False
         if tok.lemma in words.speech or tok.low.split("'")[-1] in words.speech:
-            return True
+            return not _someone_elses(toks, k)
     return False
+
+
+def _someone_elses(toks: list[Tok], k: int) -> bool:
+    """The speech noun is a party's, not the press's: "aux sollicitations du géant américain"
+    (an approach) against "à nos sollicitations" (a journalist's questions)."""
+    if toks[k].pos == "VERB" or (k > 0 and toks[k - 1].low in _OUR):
+        return False
+    return k + 1 < len(toks) and toks[k + 1].low in ("du", "de", "d'", "des", "from", "by")
+
+
+_OUR = {"nos", "notre", "vos", "votre", "our", "my", "mes"}
 
 
 _AUX = {
@@ -342,12 +353,15 @@ _AUX = {
 def competitor(toks: list[Tok], r: int, words: _Words) -> bool:
     """The name is governed by a competition word ("concurrence désormais Carrefour")."""
     head = toks[r].head
-    if (
-        r >= 2
-        and toks[r - 2].low in _DETERMINERS
-        and (toks[r - 1].lemma in words.competition or toks[r - 1].low in words.competition)
-    ):
-        return False  # "le concurrent Lidl aurait été sondé": an apposition names the party
+    for n in range(r - 1, max(0, r - 4), -1):  # "le concurrent (vosgien) Thiriet"
+        if toks[n].lemma in words.competition or toks[n].low in words.competition:
+            if (
+                n > 0
+                and toks[n - 1].low in _DETERMINERS
+                and all(toks[m].pos == "ADJ" for m in range(n + 1, r))
+            ):
+                return False  # an apposition names the party
+            break
     near = toks[max(0, r - 3) : r] + ([toks[head]] if head >= 0 else [])
     return any(t.lemma in words.competition or t.low in words.competition for t in near)
 

@@ -477,7 +477,8 @@ def _everywhere(text: str, found: list[Ent], taken: list[tuple[int, int]]) -> li
     return out
 
 
-_NAME_BEFORE = re.compile(r"(?<![\w'])(" + _NAME.pattern + r")$")
+# The name before an apposition, elided article allowed ("la direction d'Alpestre, la chaîne…").
+_NAME_BEFORE = re.compile(r"(?:(?<=\bd')|(?<=\bl')|(?<![\w']))(" + _NAME.pattern + r")$")
 _AFTER: dict[int, re.Pattern[str]] = {}
 
 

@@ -306,7 +306,16 @@ def _by_description(toks: list[Tok], cues: list[Cue], known: list[Ent], text: st
     return out
 
 
-_DESCRIBED = {"partnership", "ended", "in_talks", "acquired", "approached", "declined", "denied"}
+_DESCRIBED = {
+    "partnership",
+    "ended",
+    "in_talks",
+    "acquired",
+    "approached",
+    "declined",
+    "denied",
+    "rumored",
+}
 _AIMED = {"acquired", "approached"}  # what the actor does to a retailer it names by description
 
 

@@ -491,6 +491,8 @@ def _kin(toks: list[Tok], r: int, parsed: bool) -> bool:
             )
         return noun in _KIN
     before = [t.low for t in toks[max(0, r - 3) : r]]
+    if "by" in before and any(w in ("owned", "controlled") for w in before):
+        return True  # "the upmarket chain owned by the John Lewis Partnership"
     return any(w in _KIN for w in before) and any(w in ("de", "du", "of") for w in before)
 
 
@@ -561,7 +563,8 @@ def described_subject(toks: list[Tok], cue: Cue) -> bool:
         return False
     for j in _subjects(toks, _verb_of(toks, cue), cue):
         tok = toks[j]
-        passive = tok.dep == "nsubj:pass" and cue.base == "approached"  # "approchée par"
+        # "l'enseigne nordiste aurait été approchée", "serait citée comme une cible"
+        passive = tok.dep == "nsubj:pass" and cue.base in ("approached", "rumored")
         if (tok.dep == "nsubj" or passive) and tok.ent < 0 and tok.lemma in _RETAIL_DESCRIPTIONS:
             return any(t.head == j and t.lemma in _DEFINITE | {"l'"} for t in toks)
     return False
@@ -683,11 +686,13 @@ def _governing(
         span = range(r + 1, cue.first) if r < cue.first else range(cue.last + 1, r)
         if any(_clause_end(toks, k) for k in span):
             continue
-        if (
-            parsed
-            and _comma_between(toks, r, cue.first)
-            and _has_predicate(toks, r)
-            and _segment_has_other(toks, kinds or {}, r, cue.first)
+        if _comma_between(toks, r, cue.first) and (
+            _cue_has_own_subject(toks, kinds or {}, r, cue.first)
+            or (
+                parsed
+                and _has_predicate(toks, r)
+                and _segment_has_other(toks, kinds or {}, r, cue.first)
+            )
         ):
             continue  # "Lidl relance la guerre des prix, Picard dans le viseur d'Amazon"
         if (
@@ -765,6 +770,12 @@ def _segment_has_other(toks: list[Tok], kinds: dict[int, str], r: int, first: in
         k for k in range(lo, hi + 1) if kinds.get(k) == "retailer" and toks[k].ent != toks[r].ent
     ]
     return any(not _enumerated_with(toks, r, k) for k in others)
+
+
+def _cue_has_own_subject(toks: list[Tok], kinds: dict[int, str], r: int, first: int) -> bool:
+    """Another retailer stands right before the cue, as its subject ("…, Cora dément")."""
+    k = first - 1
+    return k >= 0 and k != r and kinds.get(k) == "retailer" and toks[k].ent != toks[r].ent
 
 
 def _has_predicate(toks: list[Tok], r: int) -> bool:
