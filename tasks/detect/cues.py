@@ -368,7 +368,7 @@ def competitor(toks: list[Tok], r: int, words: _Words) -> bool:
 
 # A reference word that may also introduce examples after a noun ("des enseignes comme Cora").
 _EXEMPLIFYING = {"comme", "like"}
-_LIST_GLUE = {",", "et", "and", "&", "ou", "or"}
+LIST_GLUE = {",", "et", "and", "&", "ou", "or"}
 
 
 def reference(toks: list[Tok], r: int, words: _Words) -> bool:
@@ -397,7 +397,7 @@ def reference(toks: list[Tok], r: int, words: _Words) -> bool:
     j = r - 1
     if j >= 0 and toks[j].low == "," and not _listed_on(toks, r):
         return False  # "Unlike Tesco, Ocado signed…": the comma closes the reference
-    while j >= 0 and (toks[j].ent >= 0 or toks[j].low in _LIST_GLUE):
+    while j >= 0 and (toks[j].ent >= 0 or toks[j].low in LIST_GLUE):
         j -= 1
     if j < 0 or toks[j].low not in words.reference:
         return False
@@ -406,7 +406,7 @@ def reference(toks: list[Tok], r: int, words: _Words) -> bool:
 
 def _listed_on(toks: list[Tok], r: int) -> bool:
     """The list goes on after the name ("Tesco, Asda and Lidl"): a comma before it joins."""
-    return r + 2 < len(toks) and toks[r + 1].low in _LIST_GLUE and toks[r + 2].ent >= 0
+    return r + 2 < len(toks) and toks[r + 1].low in LIST_GLUE and toks[r + 2].ent >= 0
 
 
 def _opens_clause(toks: list[Tok], j: int) -> bool:

@@ -15,6 +15,13 @@ comme X" names examples, who are parties). An unknown name found after a purchas
 as a retailer only where the parse makes it the object of the actor's acquisition
 (:func:`bought_by_actor`).
 
+Where the parse and the comma segments disagree (headlines, incises, lists), the segments win: a
+name takes a cue of its own comma segment before one across a comma, never a cue whose segment
+has a retailer of its own as subject, and a name set apart by an incise ("X, cité comme une
+cible, a démenti") also takes the predicate that follows the incise; a participle set apart
+("Lidl, approché…") and a gerund ("… tout en fermant la porte") are their subject's. The
+geometry (clauses, segments, lists, subjects) is :mod:`.syntax`.
+
 Merge rule (why several mentions per retailer may come out): FORMAT.md scores (id, retailer,
 status) triples and its labels keep two statuses for one retailer when the text states two
 different kinds of link, e.g. an existing partnership (lockers in Leclerc's stores) *and* a new
@@ -34,6 +41,25 @@ from .cues import Cue, Tok
 from .entities import Ent
 from .lexicon import fold
 from .model import COURTSHIP, DEALS, DEFINITENESS, Mention
+from .syntax import (
+    CLAUSE_ENDS,
+    LIST_GLUE,
+    after_incise,
+    ancestor_distance,
+    clause_end,
+    comma_between,
+    cue_has_own_subject,
+    gerund_subjects,
+    has_predicate,
+    is_passive,
+    own_predicate,
+    same_clause,
+    segment_has_other,
+    subject_of,
+    subjects_of,
+    under_group,
+    verb_of,
+)
 
 _AGENTIVE = {"approached", "acquired", "rumored", "partnership", "in_talks"}
 _RESPONSES = {"declined", "denied"}
@@ -86,10 +112,7 @@ _RETAIL_DESCRIPTIONS = {
     "supermarket",
     "supermarche",
 }
-_PREDICATES = {"VERB", "AUX", "ADJ"}
-_CLAUSE_DEPS = {"conj", "parataxis", "advcl", "ccomp", "acl:relcl", "acl"}
 _LIGHT = {"DET", "ADP", "PUNCT", "CCONJ", "SPACE"}
-_CLAUSE_ENDS = {";", "tandis", "whereas", "while", "alors"}
 _PUNCT = {",", ".", ";", ":", "(", ")", "«", "»", '"', "the", "a", "an", "of", "to", "in"}
 _COMPARE = {
     "comme",
@@ -120,61 +143,6 @@ _DEFINITE = {
 _BE = {"be", "is", "was", "were", "been", "being", "are", "etre", "ete"}
 
 
-def _ancestor_distance(toks: list[Tok], start: int, targets: set[int]) -> int | None:
-    """Steps from ``start`` up to one of ``targets``, not leaving the clause on the way."""
-    i, steps = start, 0
-    while i >= 0 and steps < 10:
-        if i in targets and steps > 0:
-            return steps
-        if steps > 0 and toks[i].pos in _PREDICATES and toks[i].dep in _CLAUSE_DEPS:
-            return None
-        i = toks[i].head
-        steps += 1
-    return None
-
-
-def _verb_of(toks: list[Tok], cue: Cue) -> int:
-    """The verb a cue hangs on: the cue itself when verbal, else its nearest verbal ancestor."""
-    for k in cue.tokens:
-        if toks[k].pos in ("VERB", "AUX"):
-            return k
-    i, steps = cue.tokens[-1], 0
-    while i >= 0 and steps < 4:
-        if toks[i].pos in ("VERB", "AUX"):
-            return i
-        if toks[i].ent >= 0:
-            break  # a misread verb hung on its subject ("Aldi dément, Lidl se tait")
-        i = toks[i].head
-        steps += 1
-    return cue.tokens[-1]
-
-
-def _subject(toks: list[Tok], verb: int, cue: Cue | None = None) -> tuple[int, str] | None:
-    heads = {verb} | set(cue.tokens if cue else [])
-    for j, tok in enumerate(toks):
-        if tok.head in heads and tok.dep in ("nsubj", "nsubj:pass"):
-            return j, tok.dep
-    return None
-
-
-def _subjects(toks: list[Tok], verb: int, cue: Cue | None = None) -> list[int]:
-    heads = {verb} | set(cue.tokens if cue else [])
-    return [j for j, t in enumerate(toks) if t.head in heads and t.dep in ("nsubj", "nsubj:pass")]
-
-
-def _same_clause(toks: list[Tok], a: int, b: int) -> bool:
-    lo, hi = min(a, b), max(a, b)
-    return not any(_clause_end(toks, k) for k in range(lo + 1, hi))
-
-
-def _clause_end(toks: list[Tok], k: int) -> bool:
-    """ ";", "tandis que", "whereas"; "alors" only as "alors que" ("alors propriété de…")."""
-    low = toks[k].low
-    if low == "alors":
-        return k + 1 < len(toks) and toks[k + 1].low in ("que", "qu'")
-    return low in _CLAUSE_ENDS
-
-
 def _blocked(
     toks: list[Tok],
     kinds: dict[int, str],
@@ -196,7 +164,7 @@ def _blocked(
     if (
         cue.base in DEALS
         and actor_toks
-        and not any(_same_clause(toks, a, cue.first) for a in actor_toks)
+        and not any(same_clause(toks, a, cue.first) for a in actor_toks)
     ):
         return True  # "Amazon est …, alors que Waitrose est une coopérative dont … les associés"
     if cue.base in DEALS:
@@ -221,9 +189,9 @@ def _blocked(
             return False  # passive: "was bought by"
         near = range(max(0, cue.first - 6), min(len(toks), cue.last + 7))
         return not any(k in actor_toks for k in near)
-    verb = _verb_of(toks, cue)
+    verb = verb_of(toks, cue)
     attached = {k for k in kinds if _nearest_cue(toks, k, cues) is cue}
-    attached |= set(_subjects(toks, verb, cue)) & set(kinds)
+    attached |= set(subjects_of(toks, verb, cue)) & set(kinds)
     if cue.base in _AGENTIVE and not attached & actor_toks:
         others = {k for k in attached if kinds[k] in ("rival", "retailer")}
         if any(kinds[k] == "rival" for k in others):
@@ -235,7 +203,7 @@ def _blocked(
         return True  # "ce que les Parisiens achètent": shoppers, not the actor
     if _receptive(toks, cue, verb) or not _direct(toks, cue, verb):
         return False  # "X a reçu la visite de…", "X grimpe sur fond de rumeur": X is no agent
-    subj = _subject(toks, verb)
+    subj = subject_of(toks, verb)
     if (
         subj is not None
         and subj[1] == "nsubj"
@@ -262,7 +230,7 @@ def _someone_else_buys(toks: list[Tok], kinds: dict[int, str], cue: Cue, verb: i
     """The purchase verb's subject is a common noun that names no company ("les clients")."""
     if verb not in cue.tokens:
         return False
-    for j in _subjects(toks, verb, cue):
+    for j in subjects_of(toks, verb, cue):
         tok = toks[j]
         if j in kinds or tok.pos != "NOUN" or not tok.text[:1].islower():
             return False
@@ -288,10 +256,10 @@ def _nearest_cue(toks: list[Tok], k: int, cues: list[Cue]) -> Cue | None:
     """The cue a name hangs under in the parse (the closest one up its chain of heads)."""
     best: tuple[float, Cue] | None = None
     for cue in cues:
-        d: float | None = _ancestor_distance(toks, k, set(cue.tokens))
+        d: float | None = ancestor_distance(toks, k, set(cue.tokens))
         if d is None:
             # through the verb a noun cue hangs on: a weaker tie than the cue itself
-            via = _ancestor_distance(toks, k, {_verb_of(toks, cue)})
+            via = ancestor_distance(toks, k, {verb_of(toks, cue)})
             d = None if via is None else via + 0.5
         if d is not None and (best is None or d < best[0]):
             best = (d, cue)
@@ -309,12 +277,12 @@ def _responders(toks: list[Tok], kinds: dict[int, str], cue: Cue, parsed: bool) 
         if any(toks[k].low in _ANAPHORS for k in window):
             return "all"
         return "named"
-    verb = _verb_of(toks, cue)
-    subjects = _subjects(toks, verb, cue)
+    verb = verb_of(toks, cue)
+    subjects = subjects_of(toks, verb, cue)
     if not subjects and toks[verb].dep in ("advcl", "xcomp", "acl") and toks[verb].head >= 0:
-        subjects = _subjects(toks, toks[verb].head)
+        subjects = subjects_of(toks, toks[verb].head)
     if not subjects:
-        below = [k for k in kinds if _ancestor_distance(toks, k, set(cue.tokens)) is not None]
+        below = [k for k in kinds if ancestor_distance(toks, k, set(cue.tokens)) is not None]
         if any(kinds[k] == "retailer" for k in below):
             return "named"
         just_before = [k for k in range(max(0, cue.first - 3), cue.first) if k in kinds]
@@ -334,7 +302,7 @@ def _responders(toks: list[Tok], kinds: dict[int, str], cue: Cue, parsed: bool) 
     if any(j in kinds for j in subjects):
         return "other"
     for index in subjects:
-        subtree = [k for k in kinds if _ancestor_distance(toks, k, {index}) is not None]
+        subtree = [k for k in kinds if ancestor_distance(toks, k, {index}) is not None]
         if any(kinds[k] == "retailer" for k in subtree):
             return "named"
         if (
@@ -397,7 +365,7 @@ def assign(
         second = _dislocated(toks, r, live) if parsed else None
         if second is not None and all(second[0] is not p[0] for p in picks):
             picks.append(second)
-        after = _after_incise(toks, r, live)
+        after = after_incise(toks, r, live)
         if (
             after is not None
             and (not parsed or after.base in _RESPONSES)
@@ -410,20 +378,20 @@ def assign(
                 for c in live
                 if c.base in _RESPONSES
                 and all(c is not p[0] for p in picks)
-                and r in _gerund_subjects(toks, c)
+                and r in gerund_subjects(toks, c)
             ]
         picks += [
             (c, "collective")
             for c in live
             if who.get(id(c)) == "all"
             and c not in [p[0] for p in picks]
-            and _same_clause(toks, r, c.first)
+            and same_clause(toks, r, c.first)
         ]
         for cue, how in picks:
             if (
                 how == "nearest"
                 and who.get(id(cue)) == "named"
-                and _comma_between(toks, r, cue.first)
+                and comma_between(toks, r, cue.first)
                 and r not in _named_subjects(toks, kinds, cue)
             ):
                 continue  # "Casino et U auraient dit non, seul Leclerc serait partant"
@@ -431,7 +399,7 @@ def assign(
                 continue  # "les plateformes partenaires (Amazon, Uber Eats, Deliveroo)"
             passive_approach = cue.base == "approached" and (
                 toks[r].dep == "nsubj:pass"
-                or (how == "syntax" and _passive(toks, cue))
+                or (how == "syntax" and is_passive(toks, cue))
                 or (parsed and toks[cue.first].head == r)  # "Lidl, approché selon le site, …"
             )
             if cue.status == "denied" and cue.negated and _active_offer(toks, r, cue, parsed):
@@ -500,7 +468,7 @@ def _named_subjects(toks: list[Tok], kinds: dict[int, str], cue: Cue) -> set[int
     """The retailers that are the subject of a response cue, with those listed with them."""
     if not any(t.head >= 0 for t in toks):
         return set(kinds)
-    heads = _subjects(toks, _verb_of(toks, cue), cue)
+    heads = subjects_of(toks, verb_of(toks, cue), cue)
     out = {j for j in heads if j in kinds}
     for j, tok in enumerate(toks):
         if j in kinds and tok.dep == "conj" and tok.head in out | set(heads):
@@ -513,15 +481,12 @@ def _listed_with_actor(toks: list[Tok], kinds: dict[int, str], r: int) -> bool:
     (Amazon, Uber Eats, Deliveroo)"): a peer of the actor. Two names joined ("entre Monoprix
     et Amazon") are the two parties."""
     lo = hi = r
-    while lo > 0 and (toks[lo - 1].ent >= 0 or toks[lo - 1].low in _LIST_GLUE):
+    while lo > 0 and (toks[lo - 1].ent >= 0 or toks[lo - 1].low in LIST_GLUE):
         lo -= 1
-    while hi + 1 < len(toks) and (toks[hi + 1].ent >= 0 or toks[hi + 1].low in _LIST_GLUE):
+    while hi + 1 < len(toks) and (toks[hi + 1].ent >= 0 or toks[hi + 1].low in LIST_GLUE):
         hi += 1
     members = [k for k in range(lo, hi + 1) if toks[k].ent >= 0]
     return len(members) >= 3 and any(kinds.get(k) == "actor" for k in members)
-
-
-_LIST_GLUE = {",", "et", "and", "&", "ou", "or"}
 
 
 # Approach words whose active subject is the one who approaches.
@@ -544,16 +509,10 @@ def _active_offer(toks: list[Tok], r: int, cue: Cue, parsed: bool) -> bool:
         return (
             toks[cue.first].pos == "VERB"
             and toks[r].dep == "nsubj"
-            and toks[r].head in (cue.first, _verb_of(toks, cue))
+            and toks[r].head in (cue.first, verb_of(toks, cue))
         )
     span = toks[r + 1 : cue.first] if r < cue.first else []
     return bool(span) and not any(t.low in _BE for t in span)
-
-
-def _passive(toks: list[Tok], cue: Cue) -> bool:
-    """The cue's verb is passive ("avoir été approché")."""
-    verb = _verb_of(toks, cue)
-    return any(t.head == verb and t.dep == "aux:pass" for t in toks)
 
 
 def described_subject(toks: list[Tok], cue: Cue) -> bool:
@@ -561,7 +520,7 @@ def described_subject(toks: list[Tok], cue: Cue) -> bool:
     met un terme à…", "l'enseigne a signé…"): the retailer the text is speaking of."""
     if not any(t.head >= 0 for t in toks):
         return False
-    for j in _subjects(toks, _verb_of(toks, cue), cue):
+    for j in subjects_of(toks, verb_of(toks, cue), cue):
         tok = toks[j]
         # "l'enseigne nordiste aurait été approchée", "serait citée comme une cible"
         passive = tok.dep == "nsubj:pass" and cue.base in ("approached", "rumored")
@@ -575,7 +534,7 @@ def described_object(toks: list[Tok], cue: Cue) -> bool:
     ("racheter le distributeur de Minneapolis", "approached the grocer")."""
     for k in range(cue.last + 1, min(len(toks), cue.last + 4)):
         tok = toks[k]
-        if tok.low in _CLAUSE_ENDS or tok.low in (",", ";", ":") or tok.ent >= 0:
+        if tok.low in CLAUSE_ENDS or tok.low in (",", ";", ":") or tok.ent >= 0:
             return False
         if tok.lemma in _RETAIL_DESCRIPTIONS or tok.low in _RETAIL_DESCRIPTIONS:
             return k > 0 and toks[k - 1].lemma in _DEFINITE | {"l'"}
@@ -595,8 +554,8 @@ def bought_by_actor(
     for cue in cues:
         if cue.status != "acquired" or cue.negated or cue.goal:
             continue
-        verb = _verb_of(toks, cue)
-        if _ancestor_distance(toks, r, set(cue.tokens) | {verb}) is None:
+        verb = verb_of(toks, cue)
+        if ancestor_distance(toks, r, set(cue.tokens) | {verb}) is None:
             continue
         agent = _deal_agent(toks, kinds, cue, verb, presence)
         if agent:
@@ -612,13 +571,13 @@ def _deal_agent(toks: list[Tok], kinds: dict[int, str], cue: Cue, verb: int, pre
             if nxt is not None:
                 return kinds[nxt] == "actor"
             return described
-        if toks[k].low in _CLAUSE_ENDS or toks[k].low in (",", ";", ":"):
+        if toks[k].low in CLAUSE_ENDS or toks[k].low in (",", ";", ":"):
             break
     chain = [verb]
     if toks[verb].dep in ("xcomp", "advcl", "ccomp") and toks[verb].head >= 0:
         chain.append(toks[verb].head)
     for v in chain:
-        subjects = _subjects(toks, v, cue)
+        subjects = subjects_of(toks, v, cue)
         if not subjects:
             continue
         if any(kinds.get(j) == "actor" for j in subjects):
@@ -651,11 +610,11 @@ def _governing(
                 return cue, "participle"  # "Naturalia, approché selon le journal, …"
         best: tuple[int, Cue] | None = None
         for cue in cues:
-            if not _same_clause(toks, r, cue.first):
+            if not same_clause(toks, r, cue.first):
                 continue  # "Biocoop dément tandis que Naturalia …"
-            d = _ancestor_distance(toks, r, set(cue.tokens))
+            d = ancestor_distance(toks, r, set(cue.tokens))
             if d is None:
-                verb = _verb_of(toks, cue)
+                verb = verb_of(toks, cue)
                 if toks[r].head == verb and toks[r].dep.startswith("nsubj"):
                     d = 1
                 elif toks[verb].dep in ("xcomp", "ccomp") and toks[r].head == toks[verb].head:
@@ -668,43 +627,41 @@ def _governing(
             between = [
                 c
                 for c in cues
-                if lo < c.first < hi
-                and c is not cue
-                and not _under_group(toks, _verb_of(toks, c), r)
+                if lo < c.first < hi and c is not cue and not under_group(toks, verb_of(toks, c), r)
             ]
             if between:  # a cue between the parse's choice and the name: the parse went astray
                 return min(between, key=lambda c: abs(c.first - r)), "between"
-            own = [c for c in cues if not _comma_between(toks, r, c.first)]
-            if _comma_between(toks, r, cue.first) and own:
+            own = [c for c in cues if not comma_between(toks, r, c.first)]
+            if comma_between(toks, r, cue.first) and own:
                 # "Lidl dément, Aldi discuterait avec Amazon": the name's own segment has a cue
                 return min(own, key=lambda c: abs(c.first - r)), "segment"
-            if _comma_between(toks, r, cue.first) and _own_predicate(toks, r, cue):
+            if comma_between(toks, r, cue.first) and own_predicate(toks, r, cue):
                 return None  # "Aldi dément, Lidl se tait": Lidl has a verb of its own
             return cue, "syntax"
     nearest: tuple[tuple[bool, int], Cue] | None = None
     for cue in cues:
         span = range(r + 1, cue.first) if r < cue.first else range(cue.last + 1, r)
-        if any(_clause_end(toks, k) for k in span):
+        if any(clause_end(toks, k) for k in span):
             continue
-        if _comma_between(toks, r, cue.first) and (
-            _cue_has_own_subject(toks, kinds or {}, r, cue.first)
+        if comma_between(toks, r, cue.first) and (
+            cue_has_own_subject(toks, kinds or {}, r, cue.first)
             or (
                 parsed
-                and _has_predicate(toks, r)
-                and _segment_has_other(toks, kinds or {}, r, cue.first)
+                and has_predicate(toks, r)
+                and segment_has_other(toks, kinds or {}, r, cue.first)
             )
         ):
             continue  # "Lidl relance la guerre des prix, Picard dans le viseur d'Amazon"
         if (
             parsed
             and cue.first < r
-            and _comma_between(toks, r, cue.first)
-            and _own_predicate(toks, r, cue)
+            and comma_between(toks, r, cue.first)
+            and own_predicate(toks, r, cue)
         ):
             continue  # "Auchan dément, Cora se tait" (after the name, a comma may open an incise)
         d = sum(1 for k in span if toks[k].pos not in _LIGHT and toks[k].low not in _PUNCT)
         # a cue of the name's own comma segment first, then the nearest
-        rank = (_comma_between(toks, r, cue.first), d)
+        rank = (comma_between(toks, r, cue.first), d)
         if d <= (8 if parsed else 10) and (nearest is None or rank < nearest[0]):
             nearest = (rank, cue)
     if nearest is not None:
@@ -719,8 +676,8 @@ def _dislocated(toks: list[Tok], r: int, cues: list[Cue]) -> tuple[Cue, str] | N
     if any(t.ent >= 0 for t in toks[:r]):
         return None
     for cue in cues:
-        verb = _verb_of(toks, cue)
-        if verb <= r or toks[verb].pos != "VERB" or _subjects(toks, verb):
+        verb = verb_of(toks, cue)
+        if verb <= r or toks[verb].pos != "VERB" or subjects_of(toks, verb):
             continue
         between = toks[r + 1 : min(cue.first, verb)]
         if any(t.ent >= 0 for t in between) or not any(t.low == "," for t in between):
@@ -731,106 +688,6 @@ def _dislocated(toks: list[Tok], r: int, cues: list[Cue]) -> tuple[Cue, str] | N
         if toks[k].low == ",":
             return cue, "dislocated"
     return None
-
-
-def _under(toks: list[Tok], k: int, r: int) -> bool:
-    """Token ``k`` lies in the subtree of ``r`` (a relative clause or an apposition of it)."""
-    steps = 0
-    while k >= 0 and steps < 12:
-        if k == r:
-            return True
-        k = toks[k].head
-        steps += 1
-    return False
-
-
-def _after_incise(toks: list[Tok], r: int, cues: list[Cue]) -> Cue | None:
-    """Without a parse: the cue that opens the predicate after an incise set off by commas
-    ("Sainsbury's, long whispered to be a target, has repeatedly denied…")."""
-    k = r + 1
-    while k < len(toks) and (toks[k].ent >= 0 or toks[k].low in ("et", "and", "&")):
-        k += 1  # "Auchan et Picard, cités comme des cibles, ont démenti"
-    if k >= len(toks) or toks[k].low != ",":
-        return None
-    close = next((j for j in range(k + 1, min(len(toks), k + 16)) if toks[j].low == ","), None)
-    if close is None:
-        return None
-    return next((c for c in cues if close < c.first <= close + 4), None)
-
-
-def _segment_has_other(toks: list[Tok], kinds: dict[int, str], r: int, first: int) -> bool:
-    """Another name shares the cue's comma segment: the cue is that name's."""
-    lo = first
-    while lo > 0 and toks[lo - 1].low not in (",", ";", ":"):
-        lo -= 1
-    hi = first
-    while hi + 1 < len(toks) and toks[hi + 1].low not in (",", ";", ":"):
-        hi += 1
-    others = [
-        k for k in range(lo, hi + 1) if kinds.get(k) == "retailer" and toks[k].ent != toks[r].ent
-    ]
-    return any(not _enumerated_with(toks, r, k) for k in others)
-
-
-def _cue_has_own_subject(toks: list[Tok], kinds: dict[int, str], r: int, first: int) -> bool:
-    """Another retailer stands right before the cue, as its subject ("…, Cora dément")."""
-    k = first - 1
-    return k >= 0 and k != r and kinds.get(k) == "retailer" and toks[k].ent != toks[r].ent
-
-
-def _has_predicate(toks: list[Tok], r: int) -> bool:
-    """The name is the subject of a verb of its own comma segment ("Lidl relance…")."""
-    head = toks[r].head
-    return (
-        head >= 0
-        and toks[r].dep.startswith("nsubj")
-        and toks[head].pos == "VERB"
-        and not _comma_between(toks, r, head)
-    )
-
-
-def _enumerated_with(toks: list[Tok], a: int, b: int) -> bool:
-    """Only names and list glue between ``a`` and ``b`` ("Casino, Intermarché et Système U")."""
-    lo, hi = min(a, b), max(a, b)
-    return all(toks[k].ent >= 0 or toks[k].low in _LIST_GLUE for k in range(lo + 1, hi))
-
-
-def _under_group(toks: list[Tok], k: int, r: int) -> bool:
-    """``k`` lies under ``r`` or under the name ``r`` is listed with ("Auchan et Picard, cités
-    comme des cibles, ont démenti")."""
-    return _under(toks, k, r) or (toks[r].dep == "conj" and _under(toks, k, toks[r].head))
-
-
-def _gerund_subjects(toks: list[Tok], cue: Cue) -> list[int]:
-    """The subjects of a gerund's clause ("Intermarché reconnaissait avoir été sollicité tout
-    en fermant la porte": "fermant" is Intermarché's)."""
-    k = cue.first
-    if toks[k].dep != "advcl" or not any(
-        t.head == k and t.dep == "mark" and t.low == "en" for t in toks
-    ):
-        return []
-    v, steps = toks[k].head, 0
-    while v >= 0 and steps < 4:
-        subjects = _subjects(toks, v)
-        if subjects:
-            return subjects
-        if toks[v].dep not in ("xcomp", "advcl"):
-            break
-        v, steps = toks[v].head, steps + 1
-    return []
-
-
-def _own_predicate(toks: list[Tok], r: int, cue: Cue) -> bool:
-    """The name is the subject of a verb of its own comma segment, not the cue's verb."""
-    head = toks[r].head
-    if head < 0 or not toks[r].dep.startswith("nsubj") or head in cue.tokens:
-        return False
-    return head != _verb_of(toks, cue) and not _comma_between(toks, r, head)
-
-
-def _comma_between(toks: list[Tok], a: int, b: int) -> bool:
-    lo, hi = min(a, b), max(a, b)
-    return any(toks[k].low in (",", ";", ":") for k in range(lo + 1, hi))
 
 
 def merge(found: list[Mention]) -> list[Mention]:
