@@ -319,6 +319,8 @@ def _no_comment(toks: list[Tok], cue: Cue, words: _Words) -> bool:
             return False
         if tok.lemma in words.speech or tok.low.split("'")[-1] in words.speech:
             return not _someone_elses(toks, k)
+        if tok.low in ("nos", "notre"):
+            return True  # "n'a pas donné suite à nos demandes d'entretien": the newsroom's
     return False
 
 

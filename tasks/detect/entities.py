@@ -445,6 +445,11 @@ def _discover_after(
         rest = folded[match.end() : match.end() + 40].split()[:3]
         if any(word in _FINITE for word in rest):
             continue  # "Selon la lettre X, l'enseigne nordiste aurait…": a new clause's subject
+        if re.match(
+            r"\s*(?:(?!(?:de|du|des|d')\b)[a-zà-ÿ-]+\s+){0,2}[A-ZÀ-Þ]",
+            text[match.end() : match.end() + 40],
+        ):
+            continue  # "à Paris, l'enseigne lyonnaise Comptoir Rhodanien": it introduces its own
         found = _NAME_BEFORE.search(text[max(0, comma - 60) : comma])
         if not found:
             continue

@@ -113,7 +113,11 @@ def actor_presence(lex: Lexicon, article: Article, idx: int, depth: int = 0) -> 
         end = sentence.start + match.end()
         if any(end <= e.start <= end + 12 for e in article.ents):
             continue  # "le géant chinois Alibaba": an apposition, not a reference back
-        if _last_org_is_actor(article, pos, sentence.paragraph - 3, ("actor", "rival")):
+        # a generic description ("the group", "le groupe") may be any company named before;
+        # an American one ("le géant américain") no French retailer
+        generic = match.group(0).strip() in _GENERIC
+        kinds = ("actor", "rival", "retailer") if generic else ("actor", "rival")
+        if _last_org_is_actor(article, pos, sentence.paragraph - 3, kinds):
             return "periphrase"
     if previous is not None and previous.paragraph >= sentence.paragraph - 1:
         for match in lex.pronouns.finditer(seg):
@@ -138,6 +142,18 @@ def actor_presence(lex: Lexicon, article: Article, idx: int, depth: int = 0) -> 
         if any(e.kind == "actor" for e in _ents_in(article, other)):
             return "paragraph"
     return ""
+
+
+_GENERIC = {
+    "the company",
+    "the group",
+    "the firm",
+    "le groupe",
+    "la firme",
+    "la societe",
+    "l'entreprise",
+    "le geant",
+}
 
 
 def _last_org_is_actor(

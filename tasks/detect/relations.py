@@ -420,7 +420,7 @@ def assign(
     return out
 
 
-_BANNERS = {"enseigne", "marque", "banner", "brand"}
+_BANNERS = {"enseigne", "marque", "banner", "brand", "chaine", "chain"}
 # Nouns that qualify a company by another ("filiale du groupe Casino", "owner of Monoprix").
 _KIN = {
     "filiale",
