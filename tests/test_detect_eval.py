@@ -106,6 +106,7 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
         ("blind-d.jsonl", 0.83, 0.86),
         ("blind-e.jsonl", 0.84, 0.87),
         ("blind-f.jsonl", 0.81, 0.85),
+        ("blind-g.jsonl", 0.84, 0.86),
     ],
 )
 def test_no_regression_on_blind_sets(name: str, mentions: float, retailers: float) -> None:
