@@ -111,6 +111,21 @@ _NAME_STOP = {
     "Leur",
     "Leurs",
     "Outre",
+    # days and months ("on Thursday, the grocer said")
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "Lundi",
+    "Mardi",
+    "Mercredi",
+    "Jeudi",
+    "Vendredi",
+    "Samedi",
+    "Dimanche",
     # nationality adjectives capitalised in English ("takeover of French start-up X")
     "French",
     "British",
@@ -492,7 +507,9 @@ def _apposition_after_re(lex: Lexicon) -> re.Pattern[str]:
     if key not in _AFTER:
         singular = sorted({n for n in lex.retail_nouns if not n.endswith("s")})
         _AFTER[key] = re.compile(
-            r", (?:(?:la|le|une|un|l') ?)?(?:" + trie_pattern(singular) + r")\b"
+            r", (?:(?:la|le|une|un|l'|a|an|the) ?)?(?:[a-z-]+ )?(?:"
+            + trie_pattern(singular)
+            + r")\b"
         )
     return _AFTER[key]
 

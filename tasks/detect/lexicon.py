@@ -289,7 +289,9 @@ def compile_lexicon(watchlist: Watchlist) -> Lexicon:
         actor_any=bounded([fold_phrase(f) for f in actor_forms]),
         retailers_any=bounded([fold_phrase(a) for r in watchlist.retailers for a in r.aliases]),
         context=bounded([fold_phrase(t) for t in watchlist.context.terms]),
-        weak=bounded([fold_phrase(t) for t in actor.weak_periphrases]),
+        weak=bounded(
+            [fold_phrase(t) for t in actor.weak_periphrases + _contracted(actor.weak_periphrases)]
+        ),
         pronouns=bounded([fold_phrase(t) for t in actor.pronouns]),
         retail_nouns=nouns,
         retail_noun_re=bounded(nouns),

@@ -408,6 +408,14 @@ _NOT_DEALS = {
     "rumour",
     "rumours",
     "uncertainty",
+    "silence",
+    "attente",
+    "mois",
+    "semaines",
+    "annees",
+    "doute",
+    "doutes",
+    "flou",
 }
 
 

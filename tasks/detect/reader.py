@@ -149,10 +149,14 @@ _GENERIC = {
     "the group",
     "the firm",
     "le groupe",
+    "du groupe",
+    "au groupe",
     "la firme",
     "la societe",
     "l'entreprise",
     "le geant",
+    "du geant",
+    "au geant",
 }
 
 

@@ -215,7 +215,12 @@ def _blocked(
     if subj is None or subj[1] != "nsubj" or kinds.get(subj[0]) not in ("rival", "retailer"):
         return False
     symmetric = cue.base in ("partnership", "in_talks")
-    return cue.base in _AGENTIVE and not (bool(attached & actor_toks) and symmetric)
+    k = subj[0]
+    joined = any(  # "Amazon et Monoprix ont signé": the actor is the other subject
+        0 <= j < len(toks) and j in actor_toks and toks[(j + k) // 2].low in ("et", "and", "&")
+        for j in (k - 2, k + 2)
+    )
+    return cue.base in _AGENTIVE and not ((bool(attached & actor_toks) or joined) and symmetric)
 
 
 # Verbs and nouns whose subject undergoes the cue: "X a reçu une offre", "X fait l'objet d'une
@@ -520,12 +525,30 @@ def described_subject(toks: list[Tok], cue: Cue) -> bool:
     met un terme à…", "l'enseigne a signé…"): the retailer the text is speaking of."""
     if not any(t.head >= 0 for t in toks):
         return False
-    for j in subjects_of(toks, verb_of(toks, cue), cue):
+    verb = verb_of(toks, cue)
+    if _time_adjunct(toks, cue):
+        return False  # "Après des mois de discussions, le distributeur accueille…": the past
+    for j in subjects_of(toks, verb, cue):
         tok = toks[j]
         # "l'enseigne nordiste aurait été approchée", "serait citée comme une cible"
         passive = tok.dep == "nsubj:pass" and cue.base in ("approached", "rumored")
         if (tok.dep == "nsubj" or passive) and tok.ent < 0 and tok.lemma in _RETAIL_DESCRIPTIONS:
             return any(t.head == j and t.lemma in _DEFINITE | {"l'"} for t in toks)
+    return False
+
+
+_TIME_CASES = {"apres", "avant", "depuis", "malgre", "after", "before", "despite"}
+
+
+def _time_adjunct(toks: list[Tok], cue: Cue) -> bool:
+    """The cue sits in an adjunct of time or concession ("Après des mois de discussions")."""
+    k = cue.first
+    for _ in range(3):
+        if any(t.head == k and t.dep == "case" and t.low in _TIME_CASES for t in toks):
+            return True
+        if k < 0 or toks[k].head < 0 or toks[k].dep.startswith(("nsubj", "obj", "ROOT")):
+            return False
+        k = toks[k].head
     return False
 
 
