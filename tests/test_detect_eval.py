@@ -107,6 +107,7 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
         ("blind-e.jsonl", 0.84, 0.87),
         ("blind-f.jsonl", 0.81, 0.85),
         ("blind-g.jsonl", 0.84, 0.86),
+        ("blind-h.jsonl", 0.85, 0.89),
     ],
 )
 def test_no_regression_on_blind_sets(name: str, mentions: float, retailers: float) -> None:
