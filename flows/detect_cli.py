@@ -59,6 +59,11 @@ def read_jsonl(stream: TextIO, name: str) -> Iterator[dict[str, Any]]:
         yield item
 
 
+WatchlistOption = Annotated[
+    Path | None, typer.Option("--watchlist", help="Watchlist TOML (default: bundled).")
+]
+
+
 def _watchlist(path: Path | None) -> Watchlist:
     return load_watchlist(path) if path is not None else load_default_watchlist()
 
@@ -85,9 +90,7 @@ def detect_command(
     explain: Annotated[
         bool, typer.Option("--explain", help="Add the cue and the rule behind each mention.")
     ] = False,
-    watchlist: Annotated[
-        Path | None, typer.Option("--watchlist", help="Watchlist TOML (default: bundled).")
-    ] = None,
+    watchlist: WatchlistOption = None,
 ) -> None:
     """Read articles as JSONL and write one detection per line: relevance and mentions."""
     try:
@@ -108,9 +111,7 @@ def detect_command(
 def eval_command(
     file: Annotated[Path, typer.Argument(help="Labelled JSONL (corpus/FORMAT.md).")],
     json_out: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
-    watchlist: Annotated[
-        Path | None, typer.Option("--watchlist", help="Watchlist TOML (default: bundled).")
-    ] = None,
+    watchlist: WatchlistOption = None,
 ) -> None:
     """Score the detector on a labelled file: relevance, mentions, retailers, reported, misses."""
     try:

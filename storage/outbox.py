@@ -317,6 +317,12 @@ def suppress_deliveries(
         return count
 
 
+def _equal(**columns: str | None) -> tuple[list[str], list[str]]:
+    """SQL conditions ``column = ?`` and their parameters, for the filters that are set."""
+    where = [f"{name} = ?" for name, value in columns.items() if value is not None]
+    return where, [value for value in columns.values() if value is not None]
+
+
 def requeue_dead(
     db: sqlite_utils.Database, *, channel: str | None = None, event_key: str | None = None
 ) -> int:
@@ -325,16 +331,12 @@ def requeue_dead(
     All dead rows, or one channel's, or one event's. ``last_error`` stays until the next
     attempt, so ``veille outbox`` still says why they died. Returns the number requeued.
     """
-    where, params = ["status = 'dead'"], []
-    if channel is not None:
-        where.append("channel = ?")
-        params.append(channel)
-    if event_key is not None:
-        where.append("event_key = ?")
-        params.append(event_key)
-    sql = "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = NULL WHERE "
+    where, params = _equal(channel=channel, event_key=event_key)
+    sql = "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = NULL"
     with transaction(db):
-        return db.execute(sql + " AND ".join(where), params).rowcount
+        return db.execute(
+            sql + " WHERE " + " AND ".join(["status = 'dead'", *where]), params
+        ).rowcount
 
 
 def outbox_rows(db: sqlite_utils.Database, *, include_sent: bool = False) -> list[dict[str, Any]]:
@@ -370,13 +372,7 @@ def attempts_for(
     db: sqlite_utils.Database, *, channel: str | None = None, message_key: str | None = None
 ) -> list[dict[str, Any]]:
     """Recorded attempts, oldest first, optionally for one channel or one message."""
-    where, params = [], []
-    if channel is not None:
-        where.append("channel = ?")
-        params.append(channel)
-    if message_key is not None:
-        where.append("message_key = ?")
-        params.append(message_key)
+    where, params = _equal(channel=channel, message_key=message_key)
     sql = "SELECT * FROM delivery_attempts"
     if where:
         sql += " WHERE " + " AND ".join(where)

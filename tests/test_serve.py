@@ -21,21 +21,8 @@ from pathlib import Path
 import pytest
 
 from config.settings import parse_config
-from demo.server import DemoFeedServer
+from demo.server import DemoFeedServer, local_settings_toml
 from tasks.errors import VeilleError
-
-FEED_SETTINGS = """[settings]
-database = "{database}"
-
-[settings.fetch]
-allowed_hosts = ["127.0.0.1"]
-politeness_delay = 0
-retries = 0
-connect_timeout = 2
-read_timeout = 5
-total_timeout = 10
-
-"""
 
 
 def _config(tmp_path: Path):  # type: ignore[no-untyped-def]
@@ -126,7 +113,7 @@ def test_serve_polls_twice_then_stops_on_sigint(tmp_path: Path) -> None:
     with DemoFeedServer(step=1) as news:
         config = tmp_path / "feeds.toml"
         database = (tmp_path / "veille.db").as_posix()
-        config.write_text(FEED_SETTINGS.format(database=database) + news.feeds_toml())
+        config.write_text(local_settings_toml(database) + news.feeds_toml())
         env = {k: v for k, v in os.environ.items() if not k.startswith(("VEILLE_", "PREFECT_"))}
         env |= {
             "PREFECT_HOME": str(tmp_path / "prefect-home"),

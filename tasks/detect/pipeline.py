@@ -34,7 +34,14 @@ from .lexicon import Lexicon, fold, normalize_text
 from .model import DEALS, Detection, Mention
 from .prefilter import is_candidate
 from .reader import Article, actor_presence, english_sentence, guess_language, parse_french, prepare
-from .relations import assign, bought_by_actor, described_object, described_subject, merge
+from .relations import (
+    RETAIL_DESCRIPTIONS,
+    assign,
+    bought_by_actor,
+    described_object,
+    described_subject,
+    merge,
+)
 from .sentences import Sentence, is_aside, sentence_text
 from .speech import cue_reported, reported_markers
 
@@ -128,8 +135,7 @@ def _plan(lex: Lexicon, article: Article, topic: Ent | None, in_title: bool = Fa
 
 # A definite description of a retailer as a sentence's subject.
 _DESCRIPTION = re.compile(
-    r"(?<![\w])(?:l'|le |la |the )(?:enseigne|distributeur|chaine|groupement|cooperative"
-    r"|specialiste|detaillant|numero (?:un|deux|trois)|grocer|chain|retailer)(?![\w])"
+    r"(?<![\w])(?:l'|le |la |the )(?:" + "|".join(sorted(RETAIL_DESCRIPTIONS)) + r")(?![\w])"
 )
 
 
@@ -350,12 +356,9 @@ def _mark_pronoun(toks: list[Tok], ents: list[Ent]) -> None:
 
 
 def _ends_the_deal(toks: list[Tok], cues: list[Cue], ents: list[Ent]) -> bool:
-    """The sentence ends a deal (a firm ``ended`` cue whose object is no other thing: not
-    "mettant un terme à une enquête") and names one retailer: its deal is the one ended."""
-    ends = any(
-        c.status == "ended" and not c.negated and not c.goal and not _ends_other(toks, c)
-        for c in cues
-    )
+    """The sentence ends a deal (a firm ``ended`` cue; those ending another thing are already
+    dropped, see ``_ends_other``) and names one retailer: its deal is the one ended."""
+    ends = any(c.status == "ended" and not c.negated and not c.goal for c in cues)
     return ends and len({e.id for e in ents if e.kind == "retailer"}) == 1
 
 

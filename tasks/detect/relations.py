@@ -97,7 +97,9 @@ _ANAPHORS = {
 }
 # Descriptions of a retailer: as the active subject of a purchase they make a retailer the
 # buyer, so the purchase is not the actor's.
-_RETAIL_DESCRIPTIONS = {
+# Nouns a retailer is described by ("le distributeur", "the grocer"): as a subject or an
+# object they stand for a retailer named nearby.
+RETAIL_DESCRIPTIONS = {
     "enseigne",
     "distributeur",
     "chaine",
@@ -208,7 +210,7 @@ def _blocked(
         subj is not None
         and subj[1] == "nsubj"
         and cue.base == "acquired"
-        and toks[subj[0]].lemma in _RETAIL_DESCRIPTIONS
+        and toks[subj[0]].lemma in RETAIL_DESCRIPTIONS
         and not attached & actor_toks
     ):
         return True  # "l'enseigne reprend la place laissée par X": a retailer is the buyer
@@ -532,7 +534,7 @@ def described_subject(toks: list[Tok], cue: Cue) -> bool:
         tok = toks[j]
         # "l'enseigne nordiste aurait été approchée", "serait citée comme une cible"
         passive = tok.dep == "nsubj:pass" and cue.base in ("approached", "rumored")
-        if (tok.dep == "nsubj" or passive) and tok.ent < 0 and tok.lemma in _RETAIL_DESCRIPTIONS:
+        if (tok.dep == "nsubj" or passive) and tok.ent < 0 and tok.lemma in RETAIL_DESCRIPTIONS:
             return any(t.head == j and t.lemma in _DEFINITE | {"l'"} for t in toks)
     return False
 
@@ -559,7 +561,7 @@ def described_object(toks: list[Tok], cue: Cue) -> bool:
         tok = toks[k]
         if tok.low in CLAUSE_ENDS or tok.low in (",", ";", ":") or tok.ent >= 0:
             return False
-        if tok.lemma in _RETAIL_DESCRIPTIONS or tok.low in _RETAIL_DESCRIPTIONS:
+        if tok.lemma in RETAIL_DESCRIPTIONS or tok.low in RETAIL_DESCRIPTIONS:
             return k > 0 and toks[k - 1].lemma in _DEFINITE | {"l'"}
     return False
 
