@@ -95,10 +95,9 @@ _ANAPHORS = {
     "retailer",
     "grocer",
 }
-# Descriptions of a retailer: as the active subject of a purchase they make a retailer the
-# buyer, so the purchase is not the actor's.
-# Nouns a retailer is described by ("le distributeur", "the grocer"): as a subject or an
-# object they stand for a retailer named nearby.
+# Nouns a retailer is described by ("le distributeur", "the grocer"): as a subject or an object
+# they stand for a retailer named nearby; as the active subject of a purchase they make a
+# retailer the buyer, so the purchase is not the actor's.
 RETAIL_DESCRIPTIONS = {
     "enseigne",
     "distributeur",
