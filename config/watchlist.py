@@ -123,11 +123,25 @@ class GoalMarkers(_Strict):
     stake: list[str] = []
 
 
+class Venue(_Strict):
+    """Selling through the actor, told by the sentence's structure rather than one phrase: a
+    trade word whose place is the actor ("vend ses surgelés sur Amazon", "a shop on Amazon's
+    marketplace", "livre les abonnés de Prime Now"), or the actor chosen ("a choisi Amazon")."""
+
+    trade: list[str] = []
+    places: list[str] = []  # "sur", "via": the actor is where the trade happens
+    platforms: list[str] = []  # "sur le site d'Amazon", "on Amazon's marketplace"
+    audience: list[str] = []  # "aux abonnés d'Amazon": the actor's customers
+    to: list[str] = []  # the words that lead to the audience ("à", "aux", "to")
+    chosen: list[str] = []
+
+
 class LanguageCues(StatusCues):
     """The cues of one language."""
 
     negated: StatusCues = StatusCues()
     goal: GoalMarkers = GoalMarkers()
+    venue: Venue = Venue()
     # Fixed phrases whose words look like cues but are none ("à plusieurs reprises").
     idioms: list[str] = []
 

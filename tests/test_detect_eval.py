@@ -108,6 +108,7 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
         ("blind-f.jsonl", 0.81, 0.85),
         ("blind-g.jsonl", 0.84, 0.86),
         ("blind-h.jsonl", 0.85, 0.89),
+        ("blind-i.jsonl", 0.91, 0.93),
     ],
 )
 def test_no_regression_on_blind_sets(name: str, mentions: float, retailers: float) -> None:

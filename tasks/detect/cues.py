@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import _ELISION, Lexicon, fold, fold_phrase
+from .lexicon import _ELISION, Lexicon, VenueWords, fold, fold_phrase
 from .model import DEALS
 
 # "que" opens a subordinate clause: the negation of "on ne cache plus qu'Amazon a pris contact"
@@ -71,8 +71,8 @@ class Tok:
     dep: str = ""
     head: int = -1
     cnd: bool = False
-    ent: int = -1
     ent: int = -1  # index into the sentence's entities, -1 for none
+    actor: bool = False  # the entity is the actor
     plup: bool = False  # a verb in the pluperfect ("avait approché"): background, not news
 
 
@@ -216,6 +216,11 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
         if best is not None:
             taken.update(best[0])
             found.append((i, best[0], best[1]))
+    venue = lex.venues.get(lang)
+    if venue is not None:
+        # a cue word that counts only under negation ("ne vend pas") may still be a trade word
+        free = {f[0] for f in found if all(o[2] for o in f[2])}
+        found += _venue_cues(toks, venue, taken - free)
     # Only negation words inside a cue ("pas question", "dire non") are hidden from the
     # negation check of the other cues; a cue's ordinary words stay visible as context.
     hidden = {k for f in found for k in f[1] if toks[k].low.rstrip("'") in words.negations}
@@ -262,6 +267,59 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
             cue.status, cue.rule = "rumored", "intention"
         kept.append(cue)
     return kept
+
+
+_VENUE = (("venue",), "partnership", False)
+_LINKS = {"de", "d'", "du", "des", "of", "'s", "en", "ligne", "marche", "online"}
+
+
+def _venue_cues(
+    toks: list[Tok], words: VenueWords, taken: set[int]
+) -> list[tuple[int, list[int], list[tuple[tuple[str, ...], str, bool]]]]:
+    """Selling through the actor, read from the sentence's shape: a trade word, then the actor
+    as its place ("vend ses produits sur Amazon Prime Now", "sur la place de marché d'Amazon")
+    or as whose customers are served ("aux abonnés d'Amazon"); or the actor chosen."""
+    out: list[tuple[int, list[int], list[tuple[tuple[str, ...], str, bool]]]] = []
+    for j, tok in enumerate(toks):
+        if j in taken:
+            continue
+        if tok.lemma in words.chosen or tok.low in words.chosen:
+            k = _skip(toks, j + 1, _DETERMINERS | {"pour", "for"})
+            if k < len(toks) and toks[k].actor:
+                out.append((j, [j], [_VENUE]))
+            continue
+        place = tok.low in words.places
+        if not place and tok.low not in words.to:
+            continue
+        k = _skip(toks, j + 1, _DETERMINERS)
+        if k < len(toks) and _word_in(toks[k], words.platforms | words.audience):
+            if not place and not _word_in(toks[k], words.audience):
+                continue
+            k = _skip(toks, k + 1, _LINKS | _DETERMINERS, 4)
+        elif not place:
+            continue
+        if k >= len(toks) or not toks[k].actor:
+            continue
+        for m in range(j - 1, max(-1, j - 10), -1):
+            if toks[m].low in _CLAUSE_BREAK and toks[m].low != ",":
+                break
+            if m not in taken and toks[m].ent < 0 and _word_in(toks[m], words.trade):
+                out.append((m, [m, j], [_VENUE]))
+                taken.update((m, j))
+                break
+    return out
+
+
+def _skip(toks: list[Tok], k: int, words: set[str], most: int = 2) -> int:
+    """The first token from ``k`` on that is not one of ``words`` (at most ``most`` skipped)."""
+    end = min(len(toks), k + most)
+    while k < end and toks[k].low in words:
+        k += 1
+    return k
+
+
+def _word_in(tok: Tok, words: frozenset[str]) -> bool:
+    return tok.lemma in words or tok.low in words or _as_verb(tok) in words
 
 
 _CND_ENDINGS = ("ait", "aient", "ais", "ions", "iez")
@@ -597,7 +655,7 @@ def _resolve(
             cue.conditional = True  # "devrait accueillir des casiers": the deal, reported
         elif modal or intent or before & words.intention or follow & words.intention:
             cue.goal = "intention"
-        elif any(toks[k].low in words.purpose and not _determiner_next(toks, k) for k in near):
+        elif any(toks[k].low in words.purpose and not _after_purpose(toks, k) for k in near):
             cue.goal = "purpose"
         if status == "partnership" and _possessed(toks, first):
             # "it would extend its supply deal": the deal is presupposed, whatever befalls it
@@ -676,6 +734,7 @@ def _ancestors(toks: list[Tok], start: int, depth: int) -> list[int]:
     return out
 
 
-def _determiner_next(toks: list[Tok], k: int) -> bool:
-    """ "pour l'acquisition de X" names a deal; "pour racheter X" states an aim."""
-    return k + 1 < len(toks) and toks[k + 1].low in _DETERMINERS
+def _after_purpose(toks: list[Tok], k: int) -> bool:
+    """The purpose word is no aim: "pour l'acquisition de X" names a deal (where "pour racheter
+    X" states an aim), and "is understood to have sold" tells a past deal."""
+    return k + 1 < len(toks) and toks[k + 1].low in _DETERMINERS | {"have", "having", "avoir"}

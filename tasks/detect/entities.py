@@ -497,8 +497,9 @@ def _everywhere(text: str, found: list[Ent], taken: list[tuple[int, int]]) -> li
     return out
 
 
-# The name before an apposition, elided article allowed ("la direction d'Alpestre, la chaîne…").
-_NAME_BEFORE = re.compile(r"(?:(?<=\bd')|(?<=\bl')|(?<![\w']))(" + _NAME.pattern + r")$")
+# The name before an apposition, elided article allowed ("la direction d'Alpestre, la chaîne…"),
+# an English possessive name too ("Harwell's, the family-owned grocer").
+_NAME_BEFORE = re.compile(r"(?:(?<=\bd')|(?<=\bl')|(?<![\w']))(" + _NAME.pattern + r"(?:'s)?)$")
 _AFTER: dict[int, re.Pattern[str]] = {}
 
 

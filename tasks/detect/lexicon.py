@@ -138,6 +138,37 @@ class Lexicon:
     # the cues a sentence that only has the actor nearby can carry (an answer, an approach)
     answer_stems: dict[str, re.Pattern[str]] = field(default_factory=dict)
     weak_phrases: list[list[str]] = field(default_factory=list)  # folded words, longest first
+    venues: dict[str, VenueWords] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class VenueWords:
+    """A language's venue words (see ``Venue`` in the watchlist), folded."""
+
+    trade: frozenset[str]
+    places: frozenset[str]
+    platforms: frozenset[str]
+    audience: frozenset[str]
+    to: frozenset[str]
+    chosen: frozenset[str]
+
+
+def _venue_words(watchlist: Watchlist) -> dict[str, VenueWords]:
+    def words(items: list[str]) -> frozenset[str]:
+        return frozenset(fold_phrase(w) for w in items)
+
+    return {
+        lang: VenueWords(
+            words(v.trade),
+            words(v.places),
+            words(v.platforms),
+            words(v.audience),
+            words(v.to),
+            words(v.chosen),
+        )
+        for lang, cues in watchlist.cues.items()
+        if (v := cues.venue).trade
+    }
 
 
 _ELISION = {"s'": "se", "d'": "de", "l'": "le", "n'": "ne", "qu'": "que", "j'": "je", "c'": "ce"}
@@ -210,13 +241,15 @@ def _cue_stems(
         if with_markers:
             markers = watchlist.markers.get(lang)
             extra = cues.goal.purpose + cues.goal.markers + cues.goal.modals + cues.goal.stake
+            extra += cues.venue.platforms + cues.venue.audience
             if markers is not None:
                 extra += markers.reported + markers.reporting_verbs + markers.competition
                 extra += markers.speech + markers.reference
             for phrase in extra:
                 stems.update(w[:4] for w in cue_lemmas(phrase) if len(w) >= 3)
-        for table in (cues, cues.negated):
-            for status, items in table.model_dump().items():
+        venue = {"partnership": cues.venue.trade + cues.venue.chosen}
+        for table in (cues.model_dump(), cues.negated.model_dump(), venue):
+            for status, items in table.items():
                 if (
                     status not in STATUSES
                     or not isinstance(items, list)
@@ -300,6 +333,7 @@ def compile_lexicon(watchlist: Watchlist) -> Lexicon:
         cue_stems=_cue_stems(watchlist),
         lemma_stems=_cue_stems(watchlist, with_markers=True),
         answer_stems=_cue_stems(watchlist, only=("approached", "declined", "denied", "ended")),
+        venues=_venue_words(watchlist),
         weak_phrases=sorted(
             (p for t in actor.weak_periphrases if len(p := fold_phrase(t).split()) >= 2),
             key=len,

@@ -165,11 +165,7 @@ def _read_relations(
     else:
         parsed = [english_sentence(lex, article, s) for s in picked]
     all_cues = [
-        [
-            c
-            for c in find_cues(lex, article.lang, toks)
-            if not (c.base == "ended" and _ends_other(toks, c))
-        ]
+        [c for c in find_cues(lex, article.lang, toks) if not _about_other(toks, c)]
         for toks in parsed
     ]
     bought = _bought(article, picked, parsed, all_cues, presences)
@@ -357,7 +353,7 @@ def _mark_pronoun(toks: list[Tok], ents: list[Ent]) -> None:
 
 def _ends_the_deal(toks: list[Tok], cues: list[Cue], ents: list[Ent]) -> bool:
     """The sentence ends a deal (a firm ``ended`` cue; those ending another thing are already
-    dropped, see ``_ends_other``) and names one retailer: its deal is the one ended."""
+    dropped, see ``_about_other``) and names one retailer: its deal is the one ended."""
     ends = any(c.status == "ended" and not c.negated and not c.goal for c in cues)
     return ends and len({e.id for e in ents if e.kind == "retailer"}) == 1
 
@@ -379,15 +375,45 @@ _DEAL_NOUNS = {
 }
 
 
-def _ends_other(toks: list[Tok], cue: Cue) -> bool:
-    """The ended cue's object, a few words on, is something that is no deal ("mettant un terme
-    à une enquête", "ending the speculation")."""
+def _about_other(toks: list[Tok], cue: Cue) -> bool:
+    """The cue's object, a few words on, is something that is no deal: an ended inquiry
+    ("mettant un terme à une enquête", "ending the speculation"), a signed market move ("signant
+    la plus forte hausse du SBF 120") or a signed goal."""
+    if cue.base == "ended":
+        others = _NOT_DEALS
+    elif cue.base == "partnership" and toks[cue.first].lemma in ("signer", "sign"):
+        others = _NOT_SIGNED
+    else:
+        return False
     for tok in toks[cue.last + 1 : cue.last + 5]:
         if tok.lemma in _DEAL_NOUNS or tok.low in _DEAL_NOUNS or tok.ent >= 0:
             return False
-        if tok.lemma in _NOT_DEALS or tok.low in _NOT_DEALS:
+        if tok.lemma in others or tok.low in others:
             return True
     return False
+
+
+# What one signs that is no deal: a market's move, a record, a goal.
+_NOT_SIGNED = {
+    "hausse",
+    "baisse",
+    "progression",
+    "recul",
+    "repli",
+    "rebond",
+    "chute",
+    "record",
+    "performance",
+    "seance",
+    "but",
+    "victoire",
+    "rise",
+    "fall",
+    "gain",
+    "drop",
+    "goal",
+    "win",
+}
 
 
 # What a sentence may end that is no deal with the actor.
@@ -407,6 +433,8 @@ _NOT_DEALS = {
     "feuilleton",
     "inquiry",
     "probe",
+    "review",
+    "examen",
     "strike",
     "rumour",
     "rumours",
@@ -594,6 +622,13 @@ def _relevant(lex: Lexicon, article: Article, title: str | None, mentions: list[
         return True  # not a warehouse strike with a supermarket car park in passing
     if article.lang not in _DEEP_LANGS:
         return named >= 2
+    if mentions and named < 2:
+        # "le groupe américain", "l'américain": the actor told again without its name
+        named += sum(
+            actor_presence(lex, article, s.index) == "periphrase"
+            for s in article.sentences
+            if s.index not in actor_sentences
+        )
     if mentions and (named >= 2 or named * 4 >= len(article.sentences)):
         return True  # the actor is party to a relation and not just a passing name
     counts: dict[str, int] = {}

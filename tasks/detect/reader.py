@@ -229,7 +229,7 @@ def _tokens(
             start = offset + token.idx
             for k, ent in enumerate(ents):
                 if ent.start <= start < ent.end:
-                    tok.ent = k
+                    tok.ent, tok.actor = k, ent.kind == "actor"
         toks.append(tok)
     for i, tok in enumerate(toks):
         if tok.low in _IMPERFECT_AUX and tok.dep.startswith("aux"):
@@ -287,6 +287,7 @@ def english_sentence(lex: Lexicon, article: Article, sentence: Sentence) -> list
         for k, ent in enumerate(ents):
             if ent.start <= start < ent.end:
                 tok = Tok(ent.text, fold(ent.text), fold(ent.text), "PROPN", ent=k)
+                tok.actor = ent.kind == "actor"
                 skip_until = ent.end
                 break
         toks.append(tok)

@@ -53,6 +53,7 @@ from .syntax import (
     has_predicate,
     is_passive,
     own_predicate,
+    relative_incise,
     same_clause,
     segment_has_other,
     subject_of,
@@ -168,6 +169,8 @@ def _blocked(
         and not any(same_clause(toks, a, cue.first) for a in actor_toks)
     ):
         return True  # "Amazon est …, alors que Waitrose est une coopérative dont … les associés"
+    if (cue.base in DEALS or cue.base == "ended") and _partner_elsewhere(toks, kinds, cue):
+        return True  # "Ocado, which ended its supply deal with Waitrose, …": not the actor's
     if cue.base in DEALS:
         for k in range(cue.last + 1, min(len(toks), cue.last + 5)):
             if toks[k].low in ("par", "by"):
@@ -222,6 +225,34 @@ def _blocked(
         for j in (k - 2, k + 2)
     )
     return cue.base in _AGENTIVE and not ((bool(attached & actor_toks) or joined) and symmetric)
+
+
+def _partner_elsewhere(toks: list[Tok], kinds: dict[int, str], cue: Cue) -> bool:
+    """The deal's "with" partner is a company that is not the actor, and another company, not
+    the actor, is named before the cue as its other party ("Amazon a rompu son contrat avec
+    Monoprix" and "Depuis l'accord conclu avec Monoprix, Amazon…" stay)."""
+    for k in range(cue.last + 1, min(len(toks), cue.last + 6)):
+        if toks[k].low in _CLAUSE_BREAK_WORDS:
+            return False
+        if toks[k].low not in ("avec", "with"):
+            continue
+        group = []
+        for j in range(k + 1, min(len(toks), k + 8)):
+            if toks[j].low in _CLAUSE_BREAK_WORDS:
+                break
+            if j in kinds:
+                group.append(j)
+        before = [kinds[i] for i in kinds if i < cue.first]
+        return (
+            bool(group)
+            and all(kinds[j] != "actor" for j in group)
+            and "actor" not in before
+            and any(k in ("retailer", "rival") for k in before)
+        )
+    return False
+
+
+_CLAUSE_BREAK_WORDS = {",", ";", ":", "(", ")", "—", "–", "que", "qu'", "mais", "but"}
 
 
 # Verbs and nouns whose subject undergoes the cue: "X a reçu une offre", "X fait l'objet d'une
@@ -663,10 +694,13 @@ def _governing(
                 return None  # "Aldi dément, Lidl se tait": Lidl has a verb of its own
             return cue, "syntax"
     nearest: tuple[tuple[bool, int], Cue] | None = None
+    incise = relative_incise(toks, r)
     for cue in cues:
         span = range(r + 1, cue.first) if r < cue.first else range(cue.last + 1, r)
         if any(clause_end(toks, k) for k in span):
             continue
+        if incise is not None and cue.first not in incise:
+            continue  # "Ocado, which … with Waitrose, turned down Amazon": Waitrose turns nothing
         if comma_between(toks, r, cue.first) and (
             cue_has_own_subject(toks, kinds or {}, r, cue.first)
             or (

@@ -99,6 +99,23 @@ def after_incise(toks: list[Tok], r: int, cues: list[Cue]) -> Cue | None:
     return next((c for c in cues if close < c.first <= close + 4), None)
 
 
+_RELATIVES = {"qui", "dont", "lequel", "laquelle", "which", "who", "whose"}
+
+
+def relative_incise(toks: list[Tok], r: int) -> range | None:
+    """The tokens of the relative clause set off by commas that holds token ``r`` ("Ocado,
+    which ended its supply deal with Waitrose in 2020, turned down…"), if it is in one."""
+    lo = r - 1
+    while lo >= 0 and toks[lo].low not in _RELATIVES:
+        if toks[lo].low in (",", ";", ":"):
+            return None
+        lo -= 1
+    if lo < 1 or toks[lo - 1].low != ",":
+        return None
+    hi = next((j for j in range(r + 1, len(toks)) if toks[j].low in (",", ";", ":")), None)
+    return None if hi is None else range(lo, hi)
+
+
 def segment_has_other(toks: list[Tok], kinds: dict[int, str], r: int, first: int) -> bool:
     """Another name shares the cue's comma segment: the cue is that name's."""
     lo = first
