@@ -236,7 +236,8 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
     rumours = [c for c in cues if c.base == "rumored" and not c.negated]
     for cue in cues:
         if cue.status in DEALS and any(
-            0 < cue.first - t.first <= 6 or abs(t.first - cue.first) <= 2 for t in talks
+            0 < cue.first - t.first <= 6 or abs(t.first - cue.first) <= 2 or _topic_of(toks, t, cue)
+            for t in talks
         ):
             cue.goal = cue.goal or "purpose"  # the deal is what the approach or the talks are about
         if cue.base in DEALS and any(0 < cue.first - r.first <= 10 for r in rumours):
@@ -269,6 +270,20 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
     return kept
 
 
+# What talks or an approach are about: "in talks with X about selling through Amazon".
+_ABOUT = {"about", "over", "on", "regarding", "sur", "concernant", "autour", "portant"}
+
+
+def _topic_of(toks: list[Tok], talks: Cue, deal: Cue) -> bool:
+    """The deal is what the talks are about, told further on in the same clause."""
+    between = toks[talks.last + 1 : deal.first]
+    return (
+        0 < deal.first - talks.first <= 14
+        and any(t.low in _ABOUT for t in between)
+        and not any(t.low in _CLAUSE_BREAK for t in between)
+    )
+
+
 _VENUE = (("venue",), "partnership", False)
 _LINKS = {"de", "d'", "du", "des", "of", "'s", "en", "ligne", "marche", "online"}
 
@@ -296,6 +311,12 @@ def _venue_cues(
             if not place and not _word_in(toks[k], words.audience):
                 continue
             k = _skip(toks, k + 1, _LINKS | _DETERMINERS, 4)
+            if (
+                k < len(toks)
+                and not toks[k].actor
+                and (toks[k].pos == "ADJ" or toks[k].dep == "amod")
+            ):
+                k = _skip(toks, k + 1, _LINKS | _DETERMINERS, 3)  # "le service express d'Amazon"
         elif not place:
             continue
         if k >= len(toks) or not toks[k].actor:
@@ -319,7 +340,10 @@ def _skip(toks: list[Tok], k: int, words: set[str], most: int = 2) -> int:
 
 
 def _word_in(tok: Tok, words: frozenset[str]) -> bool:
-    return tok.lemma in words or tok.low in words or _as_verb(tok) in words
+    """The token is one of ``words``, as itself or as a verb the tagger missed or took for the
+    noun ("livre": livrer)."""
+    forms = (tok.lemma, tok.low, _as_verb(tok), _phrase_key(tok), tok.lemma + "r")
+    return any(form in words for form in forms)
 
 
 _CND_ENDINGS = ("ait", "aient", "ais", "ions", "iez")
@@ -601,6 +625,10 @@ def _resolve(
             and t.dep.startswith("advmod")
             and t.lemma in words.negations
         ]
+    if any(toks[k].low.rstrip("'") in words.negations for k in span):
+        # the cue holds its own negation ("n'est pas question", "n'a jamais été question"):
+        # the "ne" before it is that negation's first half
+        negations = [k for k in negations if toks[k].low.rstrip("'") not in ("ne", "n")]
     negated = bool(negations) and not _restrictive(toks, negations, head)
     if negated and _without(toks, first):
         return None  # "sans qu'aucune négociation ne s'engage": nothing followed, nobody denies

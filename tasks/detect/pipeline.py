@@ -40,6 +40,7 @@ from .relations import (
     bought_by_actor,
     described_object,
     described_subject,
+    kin,
     merge,
 )
 from .sentences import Sentence, is_aside, sentence_text
@@ -139,6 +140,18 @@ _DESCRIPTION = re.compile(
 )
 
 
+def _retailers(toks: list[Tok], ents: list[Ent]) -> tuple[set[str], set[str]]:
+    """The sentence's retailers that may be parties, and those that only qualify another
+    ("L'enseigne de centre-ville, propriété de Casino, a signé…")."""
+    parsed = any(t.head >= 0 for t in toks)
+    parties: set[str] = set()
+    qualifiers: set[str] = set()
+    for i, t in enumerate(toks):
+        if t.ent >= 0 and ents[t.ent].kind == "retailer":
+            (qualifiers if kin(toks, i, parsed) else parties).add(ents[t.ent].id)
+    return parties, qualifiers
+
+
 def _antecedent(article: Article, sentence: Sentence) -> Ent | None:
     """The retailer named last before the sentence, within its paragraph or the one before."""
     floor = sentence.paragraph - 1
@@ -194,10 +207,13 @@ def _read_relations(
             found += _by_description(toks, cues, [topic], text)
             continue
         found += _on_record(lex, toks, ents, cues, text)
-        if presence in ("named", "periphrase", "pronoun") and not any(
-            e.kind == "retailer" for e in ents
-        ):
-            found += _by_description(toks, cues, extra or ([topic] if topic else []), text)
+        parties, qualifiers = _retailers(toks, ents)
+        if presence in ("named", "periphrase", "pronoun") and not parties:
+            # "l'enseigne, filiale de Casino, …" describes a retailer that is not Casino
+            known = [e for e in extra or [] if e.id not in qualifiers]
+            if not known and topic is not None and topic.id not in qualifiers:
+                known = [topic]
+            found += _by_description(toks, cues, known, text)
         if presence == "settled":
             continue
         for ent, cue, rule, rep in assign(
@@ -631,6 +647,9 @@ def _relevant(lex: Lexicon, article: Article, title: str | None, mentions: list[
         )
     if mentions and (named >= 2 or named * 4 >= len(article.sentences)):
         return True  # the actor is party to a relation and not just a passing name
+    lead = {sentence_text(article.text, s) for s in article.sentences[:2]}
+    if any(m.sentence in lead and not m.reported for m in mentions):
+        return True  # the lead states the relation: that is what the article is about
     counts: dict[str, int] = {}
     for e in retailers:
         counts[e.id] = counts.get(e.id, 0) + 1

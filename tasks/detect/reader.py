@@ -111,7 +111,7 @@ def actor_presence(lex: Lexicon, article: Article, idx: int, depth: int = 0) -> 
     for match in lex.weak.finditer(seg):
         pos = sentence.start + match.start()
         end = sentence.start + match.end()
-        if any(end <= e.start <= end + 12 for e in article.ents):
+        if any(_apposed(article.folded[end : e.start]) for e in article.ents if e.start >= end):
             continue  # "le géant chinois Alibaba": an apposition, not a reference back
         # a generic description ("the group", "le groupe") may be any company named before;
         # an American one ("le géant américain") no French retailer
@@ -158,6 +158,16 @@ _GENERIC = {
     "du geant",
     "au geant",
 }
+
+
+_AUXILIARIES = {"a", "ont", "est", "sont", "avait", "has", "have", "had", "is", "was"}
+
+
+def _apposed(gap: str) -> bool:
+    """Only an adjective, or nothing, between a description and a name ("le géant chinois
+    Alibaba"); not a verb ("l'américain a racheté Whole Foods")."""
+    words = gap.split()
+    return len(gap) <= 12 and len(words) <= 1 and not (words and words[0] in _AUXILIARIES)
 
 
 def _last_org_is_actor(

@@ -192,7 +192,14 @@ def _blocked(
         if cue.first > 0 and toks[cue.first - 1].low in _BE and cue.base == "acquired":
             return False  # passive: "was bought by"
         near = range(max(0, cue.first - 6), min(len(toks), cue.last + 7))
-        return not any(k in actor_toks for k in near)
+        end = next(
+            (k for k in range(cue.last + 1, len(toks)) if toks[k].low in _CLAUSE_BREAK_WORDS),
+            len(toks),
+        )
+        # further in the clause, the actor as the channel or the partner: "in talks with the
+        # US group about selling … through Amazon's service"
+        later = [k for k in range(cue.last + 1, end) if toks[k - 1].low in _CHANNEL]
+        return not any(k in actor_toks for k in [*near, *later])
     verb = verb_of(toks, cue)
     attached = {k for k in kinds if _nearest_cue(toks, k, cues) is cue}
     attached |= set(subjects_of(toks, verb, cue)) & set(kinds)
@@ -252,6 +259,7 @@ def _partner_elsewhere(toks: list[Tok], kinds: dict[int, str], cue: Cue) -> bool
     return False
 
 
+_CHANNEL = {"through", "via", "with", "on", "avec", "sur"}
 _CLAUSE_BREAK_WORDS = {",", ";", ":", "(", ")", "—", "–", "que", "qu'", "mais", "but"}
 
 
@@ -391,7 +399,7 @@ def assign(
             continue  # named as a competitor, not as a party
         if referenced is not None and referenced(r):
             continue  # "Après Leclerc, Amazon approche Auchan": a point of reference
-        if _kin(toks, r, parsed):
+        if kin(toks, r, parsed):
             continue  # "Monoprix, filiale de Casino, …": the group qualifies, it is no party
         picks: list[tuple[Cue, str]] = []
         choice = _governing(toks, r, live, parsed, kinds)
@@ -477,7 +485,7 @@ _KIN = {
 }
 
 
-def _kin(toks: list[Tok], r: int, parsed: bool) -> bool:
+def kin(toks: list[Tok], r: int, parsed: bool) -> bool:
     """The name is the genitive complement of a kinship noun ("filiale du groupe Casino",
     "l'enseigne parisienne du groupe Casino"): it qualifies another company. An apposition
     ("son enseigne Monoprix") names the company itself."""
@@ -701,6 +709,9 @@ def _governing(
             continue
         if incise is not None and cue.first not in incise:
             continue  # "Ocado, which … with Waitrose, turned down Amazon": Waitrose turns nothing
+        held = relative_incise(toks, cue.first)
+        if held is not None and r not in held and r != held.start - 2:
+            continue  # "Morrisons, which has supplied Amazon, and … Aldi": Morrisons's cue
         if comma_between(toks, r, cue.first) and (
             cue_has_own_subject(toks, kinds or {}, r, cue.first)
             or (
