@@ -140,6 +140,18 @@ _DESCRIPTION = re.compile(
 )
 
 
+_DEMONSTRATIVES = {"ce", "cet", "cette", "ces", "this", "these", "that", "those"}
+
+
+def _told_before(toks: list[Tok], cue: Cue) -> bool:
+    """A cue noun under a demonstrative ("ces discussions", "these talks") points back."""
+    return (
+        cue.first > 0
+        and toks[cue.first - 1].low in _DEMONSTRATIVES
+        and (toks[cue.first].pos not in ("VERB", "AUX"))
+    )
+
+
 def _retailers(toks: list[Tok], ents: list[Ent]) -> tuple[set[str], set[str]]:
     """The sentence's retailers that may be parties, and those that only qualify another
     ("L'enseigne de centre-ville, propriété de Casino, a signé…")."""
@@ -222,6 +234,10 @@ def _read_relations(
             rep = rep or cue_reported(toks, cue, markers)
             if "follow-up" in rule:
                 rep = rep or last_reported.get(ent.id, False)
+            if _told_before(toks, cue):
+                # "ces discussions": the talks told before, as sure as they were told then
+                prior = [m for m in found if m.retailer == ent.id and m.status == cue.status]
+                rep = rep or (bool(prior) and all(m.reported for m in prior))
             if (
                 ent.discovered
                 and presence not in ("named", "periphrase", "paragraph")
