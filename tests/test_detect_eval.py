@@ -109,6 +109,7 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
         ("blind-g.jsonl", 0.84, 0.86),
         ("blind-h.jsonl", 0.85, 0.89),
         ("blind-i.jsonl", 0.91, 0.93),
+        ("blind-j.jsonl", 0.86, 0.91),
         ("blind-k.jsonl", 0.90, 0.90),
     ],
 )

@@ -230,6 +230,7 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
         for f, own in zip(found, spans, strict=True)
         if (c := _resolve(toks, f[1], f[2], hidden, words, set().union(*spans) - own)) is not None
     ]
+    cues = [c for c in cues if not _maxim(toks, c)]
     cues = [c for c in cues if not (c.base == "declined" and _no_comment(toks, c, words))]
     cues = [c for c in cues if not (c.base == "declined" and _refuses_other(toks, c, index))]
     talks = [c for c in cues if c.status in ("approached", "in_talks")]
@@ -344,6 +345,20 @@ def _word_in(tok: Tok, words: frozenset[str]) -> bool:
     noun ("livre": livrer)."""
     forms = (tok.lemma, tok.low, _as_verb(tok), _phrase_key(tok), tok.lemma + "r")
     return any(form in words for form in forms)
+
+
+def _maxim(toks: list[Tok], cue: Cue) -> bool:
+    """An infinitive opening a general statement ("Refuser Amazon par principe, c'est laisser
+    la place à d'autres"): a view, not something that happened."""
+    tok = toks[cue.first]
+    if tok.pos != "VERB" or tok.low != tok.lemma:
+        return False
+    if cue.first > 0 and toks[cue.first - 1].low not in ("«", '"', "“", ":"):
+        return False
+    return any(
+        toks[k].low in ("c'", "c") and toks[k + 1].lemma == "etre"
+        for k in range(cue.last + 1, len(toks) - 1)
+    )
 
 
 _CND_ENDINGS = ("ait", "aient", "ais", "ions", "iez")

@@ -530,7 +530,10 @@ def _discovery_re(lex: Lexicon) -> re.Pattern[str]:
             r"|elle|on|onne|ouse|eux|euse|ard|arde|in|ine|ee)|fine|bio|discount|alimentaire"
             r"|belge|suisse|familiale?|independante?|locale?|en ligne)s?"
         )
-        adjs = r"(?: +(?:de|d'|du|des) *[a-z-]+){0,2}(?P<adj>(?: +" + adjective + r"){0,2})"
+        # a complement is a common noun, not an article opening a place ("la chaîne de
+        # supérettes de La Roche-sur-Yon")
+        complement = r"(?: +(?:de|d'|du|des) *(?!(?:la|le|les)\b)[a-z-]+)"
+        adjs = complement + r"{0,2}(?P<adj>(?: +" + adjective + r"){0,2})"
         media = r"(?! +(?:de|d') *(?:television|tele|radio|info|information)\b)"
         _DISCOVERY[key] = re.compile(r"(?<![\w])(?:" + nouns + r")" + media + adjs + r" +(?=[a-z])")
     return _DISCOVERY[key]

@@ -634,6 +634,12 @@ def _grocery_title(lex: Lexicon, article: Article, title: str | None) -> bool:
     )
 
 
+def _shop_title(lex: Lexicon, article: Article, title: str | None) -> bool:
+    """The headline names a kind of shop ("une épicerie fine", "a grocer")."""
+    end = len(normalize_text(title.strip())) if title and title.strip() else 0
+    return bool(lex.retail_noun_re.search(article.folded, 0, end))
+
+
 def _relevant(lex: Lexicon, article: Article, title: str | None, mentions: list[Mention]) -> bool:
     actor_sentences = {
         s.index
@@ -648,8 +654,8 @@ def _relevant(lex: Lexicon, article: Article, title: str | None, mentions: list[
     # distinct words, so a masthead repeated in a footer ("enseigne par enseigne") counts once
     context = len({word.rstrip("sx") for word in lex.context.findall(article.folded)})
     retailers = [e for e in article.ents if e.kind == "retailer"]
-    if context < 2 and not retailers:
-        return False
+    if context < 2 and not retailers and not (in_title and _shop_title(lex, article, title)):
+        return False  # but "une épicerie fine lyonnaise se lance sur Amazon" is the story
     if in_title and (context >= 3 or mentions or _grocery_title(lex, article, title)):
         return True  # not a warehouse strike with a supermarket car park in passing
     if article.lang not in _DEEP_LANGS:
