@@ -22,7 +22,7 @@ from .model import DEALS
 
 # "que" opens a subordinate clause: the negation of "on ne cache plus qu'Amazon a pris contact"
 # is not the contact's.
-_CLAUSE_BREAK = {
+CLAUSE_BREAK = {
     ",",
     ";",
     ":",
@@ -136,7 +136,7 @@ def _window(
     out: list[int] = []
     i = first - 1
     while i >= 0 and len(out) < size:
-        if toks[i].low in _CLAUSE_BREAK or (stop and i in stop):
+        if toks[i].low in CLAUSE_BREAK or (stop and i in stop):
             break
         if i not in consumed:
             out.append(i)
@@ -255,7 +255,7 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
             c.status in ("approached", "in_talks", "rumored")
             and any(
                 0 < c.first - r.last <= 4
-                and not any(t.low in _CLAUSE_BREAK for t in toks[r.last + 1 : c.first])
+                and not any(t.low in CLAUSE_BREAK for t in toks[r.last + 1 : c.first])
                 for r in refusals
             )
         )
@@ -281,7 +281,7 @@ def _topic_of(toks: list[Tok], talks: Cue, deal: Cue) -> bool:
     return (
         0 < deal.first - talks.first <= 14
         and any(t.low in _ABOUT for t in between)
-        and not any(t.low in _CLAUSE_BREAK for t in between)
+        and not any(t.low in CLAUSE_BREAK for t in between)
     )
 
 
@@ -323,7 +323,7 @@ def _venue_cues(
         if k >= len(toks) or not toks[k].actor:
             continue
         for m in range(j - 1, max(-1, j - 10), -1):
-            if toks[m].low in _CLAUSE_BREAK and toks[m].low != ",":
+            if toks[m].low in CLAUSE_BREAK and toks[m].low != ",":
                 break
             if m not in taken and toks[m].ent < 0 and _word_in(toks[m], words.trade):
                 out.append((m, [m, j], [_VENUE]))
@@ -412,7 +412,7 @@ def _no_comment(toks: list[Tok], cue: Cue, words: _Words) -> bool:
     words of its clause, is a speech word ("n'a pas souhaité réagir", "declined to comment")."""
     for k in range(cue.last + 1, min(len(toks), cue.last + 5)):
         tok = toks[k]
-        if tok.low in _CLAUSE_BREAK or tok.ent >= 0:
+        if tok.low in CLAUSE_BREAK or tok.ent >= 0:
             return False
         if tok.lemma in words.speech or tok.low.split("'")[-1] in words.speech:
             return not _someone_elses(toks, k)
@@ -509,7 +509,7 @@ def _listed_on(toks: list[Tok], r: int) -> bool:
 
 
 def _opens_clause(toks: list[Tok], j: int) -> bool:
-    return j == 0 or toks[j - 1].low in _CLAUSE_BREAK
+    return j == 0 or toks[j - 1].low in CLAUSE_BREAK
 
 
 def _keys(toks: list[Tok], i: int) -> set[str]:

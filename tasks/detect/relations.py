@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .cues import Cue, Tok
+from .cues import CLAUSE_BREAK, Cue, Tok
 from .entities import Ent
 from .lexicon import fold
 from .model import COURTSHIP, DEALS, DEFINITENESS, Mention
@@ -193,7 +193,7 @@ def _blocked(
             return False  # passive: "was bought by"
         near = range(max(0, cue.first - 6), min(len(toks), cue.last + 7))
         end = next(
-            (k for k in range(cue.last + 1, len(toks)) if toks[k].low in _CLAUSE_BREAK_WORDS),
+            (k for k in range(cue.last + 1, len(toks)) if toks[k].low in CLAUSE_BREAK),
             len(toks),
         )
         # further in the clause, the actor as the channel or the partner: "in talks with the
@@ -239,13 +239,13 @@ def _partner_elsewhere(toks: list[Tok], kinds: dict[int, str], cue: Cue) -> bool
     the actor, is named before the cue as its other party ("Amazon a rompu son contrat avec
     Monoprix" and "Depuis l'accord conclu avec Monoprix, Amazon…" stay)."""
     for k in range(cue.last + 1, min(len(toks), cue.last + 6)):
-        if toks[k].low in _CLAUSE_BREAK_WORDS:
+        if toks[k].low in CLAUSE_BREAK:
             return False
         if toks[k].low not in ("avec", "with"):
             continue
         group = []
         for j in range(k + 1, min(len(toks), k + 8)):
-            if toks[j].low in _CLAUSE_BREAK_WORDS:
+            if toks[j].low in CLAUSE_BREAK:
                 break
             if j in kinds:
                 group.append(j)
@@ -260,7 +260,6 @@ def _partner_elsewhere(toks: list[Tok], kinds: dict[int, str], cue: Cue) -> bool
 
 
 _CHANNEL = {"through", "via", "with", "on", "avec", "sur"}
-_CLAUSE_BREAK_WORDS = {",", ";", ":", "(", ")", "—", "–", "que", "qu'", "mais", "but"}
 
 
 # Verbs and nouns whose subject undergoes the cue: "X a reçu une offre", "X fait l'objet d'une
