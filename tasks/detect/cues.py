@@ -286,7 +286,8 @@ def _topic_of(toks: list[Tok], talks: Cue, deal: Cue) -> bool:
 
 
 _VENUE = (("venue",), "partnership", False)
-_LINKS = {"de", "d'", "du", "des", "of", "'s", "en", "ligne", "marche", "online"}
+_LINKS = {"de", "d'", "du", "des", "of", "'s", "en", "ligne", "marche", "online"} | _DETERMINERS
+_BEFORE_CHOSEN = _DETERMINERS | {"pour", "for"}  # "a opté pour Amazon", "chose the US group"
 
 
 def _venue_cues(
@@ -296,11 +297,12 @@ def _venue_cues(
     as its place ("vend ses produits sur Amazon Prime Now", "sur la place de marché d'Amazon")
     or as whose customers are served ("aux abonnés d'Amazon"); or the actor chosen."""
     out: list[tuple[int, list[int], list[tuple[tuple[str, ...], str, bool]]]] = []
+    platforms = words.platforms | words.audience
     for j, tok in enumerate(toks):
         if j in taken:
             continue
         if tok.lemma in words.chosen or tok.low in words.chosen:
-            k = _skip(toks, j + 1, _DETERMINERS | {"pour", "for"})
+            k = _skip(toks, j + 1, _BEFORE_CHOSEN)
             if k < len(toks) and toks[k].actor:
                 out.append((j, [j], [_VENUE]))
             continue
@@ -308,16 +310,16 @@ def _venue_cues(
         if not place and tok.low not in words.to:
             continue
         k = _skip(toks, j + 1, _DETERMINERS)
-        if k < len(toks) and _word_in(toks[k], words.platforms | words.audience):
+        if k < len(toks) and _word_in(toks[k], platforms):
             if not place and not _word_in(toks[k], words.audience):
                 continue
-            k = _skip(toks, k + 1, _LINKS | _DETERMINERS, 4)
+            k = _skip(toks, k + 1, _LINKS, 4)
             if (
                 k < len(toks)
                 and not toks[k].actor
                 and (toks[k].pos == "ADJ" or toks[k].dep == "amod")
             ):
-                k = _skip(toks, k + 1, _LINKS | _DETERMINERS, 3)  # "le service express d'Amazon"
+                k = _skip(toks, k + 1, _LINKS, 3)  # "le service express d'Amazon"
         elif not place:
             continue
         if k >= len(toks) or not toks[k].actor:

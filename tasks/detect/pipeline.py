@@ -366,7 +366,7 @@ def _mark_description(lex: Lexicon, toks: list[Tok], ents: list[Ent]) -> None:
                 noun = next((k for k in range(i, i + len(words)) if toks[k].pos == "NOUN"), None)
                 if noun is not None:
                     ents.append(Ent("actor", "actor-description", -1, -1, " ".join(words)))
-                    toks[noun].ent = len(ents) - 1
+                    toks[noun].ent, toks[noun].actor = len(ents) - 1, True
                 return
 
 
@@ -380,7 +380,7 @@ def _mark_pronoun(toks: list[Tok], ents: list[Ent]) -> None:
     for tok in toks:
         if tok.ent < 0 and tok.low in _ACTOR_PRONOUNS:
             ents.append(Ent("actor", "actor-pronoun", -1, -1, tok.text))
-            tok.ent = len(ents) - 1
+            tok.ent, tok.actor = len(ents) - 1, True
 
 
 def _ends_the_deal(toks: list[Tok], cues: list[Cue], ents: list[Ent]) -> bool:
@@ -611,9 +611,14 @@ def _topical(
     return out
 
 
+def _title_end(title: str | None) -> int:
+    """Where the headline ends in the article's text (the headline comes first)."""
+    return len(normalize_text(title.strip())) if title and title.strip() else 0
+
+
 def _actor_in_title(article: Article, title: str | None) -> bool:
     """The headline names the actor (a validated reference: not "the Amazon rainforest")."""
-    end = len(normalize_text(title.strip())) if title and title.strip() else 0
+    end = _title_end(title)
     return any(e.kind == "actor" and e.end <= end for e in article.ents)
 
 
@@ -628,7 +633,7 @@ _COMPARED = re.compile(
 
 def _grocery_title(lex: Lexicon, article: Article, title: str | None) -> bool:
     """The headline itself is about grocery: a context word or a retailer in it."""
-    end = len(normalize_text(title.strip())) if title and title.strip() else 0
+    end = _title_end(title)
     return bool(lex.context.search(article.folded, 0, end)) or any(
         e.kind == "retailer" and e.end <= end for e in article.ents
     )
@@ -636,7 +641,7 @@ def _grocery_title(lex: Lexicon, article: Article, title: str | None) -> bool:
 
 def _shop_title(lex: Lexicon, article: Article, title: str | None) -> bool:
     """The headline names a kind of shop ("une épicerie fine", "a grocer")."""
-    end = len(normalize_text(title.strip())) if title and title.strip() else 0
+    end = _title_end(title)
     return bool(lex.retail_noun_re.search(article.folded, 0, end))
 
 

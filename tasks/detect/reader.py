@@ -111,7 +111,11 @@ def actor_presence(lex: Lexicon, article: Article, idx: int, depth: int = 0) -> 
     for match in lex.weak.finditer(seg):
         pos = sentence.start + match.start()
         end = sentence.start + match.end()
-        if any(_apposed(article.folded[end : e.start]) for e in article.ents if e.start >= end):
+        if any(
+            _apposed(article.folded[end : e.start])
+            for e in article.ents
+            if end <= e.start <= end + 12
+        ):
             continue  # "le géant chinois Alibaba": an apposition, not a reference back
         # a generic description ("the group", "le groupe") may be any company named before;
         # an American one ("le géant américain") no French retailer

@@ -192,14 +192,16 @@ def _blocked(
         if cue.first > 0 and toks[cue.first - 1].low in _BE and cue.base == "acquired":
             return False  # passive: "was bought by"
         near = range(max(0, cue.first - 6), min(len(toks), cue.last + 7))
+        if any(k in actor_toks for k in near):
+            return False
         end = next(
             (k for k in range(cue.last + 1, len(toks)) if toks[k].low in CLAUSE_BREAK),
             len(toks),
         )
         # further in the clause, the actor as the channel or the partner: "in talks with the
         # US group about selling … through Amazon's service"
-        later = [k for k in range(cue.last + 1, end) if toks[k - 1].low in _CHANNEL]
-        return not any(k in actor_toks for k in [*near, *later])
+        later = range(cue.last + 1, end)
+        return not any(k in actor_toks and toks[k - 1].low in _CHANNEL for k in later)
     verb = verb_of(toks, cue)
     attached = {k for k in kinds if _nearest_cue(toks, k, cues) is cue}
     attached |= set(subjects_of(toks, verb, cue)) & set(kinds)
