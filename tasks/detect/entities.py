@@ -160,6 +160,7 @@ class Ent:
     text: str
     discovered: bool = False
     by_deal: bool = False  # discovered only as the object of a purchase: stands if the parse agrees
+    voice: bool = False  # "nous" in the company's own words (see :mod:`.speakers`)
 
 
 def _prev_word(text: str, start: int) -> str:

@@ -57,7 +57,7 @@ def read_article(lex: Lexicon, title: str | None, text: str, lang: str | None) -
     if not is_candidate(lex, folded):
         return Detection(False, [])
     language = (lang or "").lower()[:2] or guess_language(folded)
-    article = prepare(lex, full, language)
+    article = prepare(lex, full, language, _title_end(title))
     mentions: list[Mention] = []
     if language in _DEEP_LANGS and any(e.kind == "retailer" for e in article.ents):
         in_title = _actor_in_title(article, title)
@@ -578,7 +578,7 @@ def _topic_retailer(article: Article) -> Ent | None:
     """The retailer the article is about: named at least twice, more often than any other."""
     counts: dict[str, list[Ent]] = {}
     for e in article.ents:
-        if e.kind == "retailer" and not e.discovered:
+        if e.kind == "retailer" and not e.discovered and not e.voice:
             counts.setdefault(e.id, []).append(e)
     ranked = sorted(counts.values(), key=len, reverse=True)
     if not ranked or len(ranked[0]) < 2 or (len(ranked) > 1 and len(ranked[1]) == len(ranked[0])):

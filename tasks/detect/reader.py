@@ -17,13 +17,14 @@ in the same paragraph — and turns sentences into tokens. Which cue concerns wh
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .cues import Tok, english_tokens
 from .entities import Ent, discover, find_entities
 from .lexicon import Lexicon, fold
 from .sentences import Sentence, split_sentences
+from .speakers import Speech, voices
 
 _NLP: Any = None
 _SPACES = re.compile(r"\s")
@@ -85,14 +86,19 @@ class Article:
     sentences: list[Sentence]
     ents: list[Ent]
     lang: str
+    speeches: list[Speech] = field(default_factory=list)
 
 
-def prepare(lex: Lexicon, text: str, lang: str) -> Article:
-    """Sentences and references of a normalised text."""
+def prepare(lex: Lexicon, text: str, lang: str, title_end: int = 0) -> Article:
+    """Sentences and references of a normalised text (its headline ends at ``title_end``),
+    the first person of a company's own words included."""
     folded = fold(text)
     ents = find_entities(lex, text, folded, lang)
     ents = sorted(ents + discover(lex, text, folded, ents), key=lambda e: e.start)
-    return Article(text, folded, split_sentences(text), ents, lang)
+    sentences = split_sentences(text)
+    said, speeches = voices(text, folded, sentences, ents, title_end)
+    ents = sorted(ents + said, key=lambda e: e.start)
+    return Article(text, folded, sentences, ents, lang, speeches)
 
 
 def _ents_in(article: Article, sentence: Sentence) -> list[Ent]:
@@ -206,7 +212,9 @@ def _make_doc(nlp: Any, article: Article, sentence: Sentence) -> Any:
 
     doc = nlp.make_doc(_SPACES.sub(" ", article.text[sentence.start : sentence.end]))
     ranges = [
-        (e.start - sentence.start, e.end - sentence.start) for e in _ents_in(article, sentence)
+        (e.start - sentence.start, e.end - sentence.start)
+        for e in _ents_in(article, sentence)
+        if not e.voice  # "nous" stays the pronoun the parser knows
     ]
     spans = filter_spans(
         [s for a, b in ranges if (s := doc.char_span(a, b, "ORG", alignment_mode="expand"))]
