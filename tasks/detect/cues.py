@@ -525,6 +525,8 @@ def _keys(toks: list[Tok], i: int) -> set[str]:
     ):
         keys.add(low.rstrip("s").removesuffix("ee").removesuffix("e") + "er")
     keys.add(_as_verb(tok))
+    if tok.pos == "VERB" and tok.lemma == low and low.endswith("e") and len(low) > 4:
+        keys.add(low + "r")  # a present the lemmatizer left as it was ("signe")
     return keys
 
 

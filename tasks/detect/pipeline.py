@@ -44,6 +44,7 @@ from .relations import (
     merge,
 )
 from .sentences import Sentence, is_aside, sentence_text
+from .speakers import speaker_at
 from .speech import cue_reported, reported_markers
 
 _DEEP_LANGS = ("fr", "en")
@@ -73,6 +74,7 @@ class _Plan:
     presences: dict[int, str] = field(default_factory=dict)
     carried: dict[int, list[Ent]] = field(default_factory=dict)
     topical: set[int] = field(default_factory=set)
+    spoken: dict[int, Ent] = field(default_factory=dict)  # a retailer's own words, no name
 
 
 def _plan(lex: Lexicon, article: Article, topic: Ent | None, in_title: bool = False) -> _Plan:
@@ -91,9 +93,17 @@ def _plan(lex: Lexicon, article: Article, topic: Ent | None, in_title: bool = Fa
             continue  # no word that any cue could be an inflection of: nothing to parse
         if not retailers:
             # a sentence that may answer for the retailers of the one before, or that names
-            # the article's one retailer by a description ("la chaîne", "the grocer")
+            # the article's one retailer by a description ("la chaîne", "the grocer"), or a
+            # retailer's own words on its deal ("Le partenariat avec Amazon a pris fin")
             prev = article.sentences[sentence.index - 1] if sentence.index else None
-            if before and prev is not None and prev.paragraph == sentence.paragraph:
+            speaker = speaker_at(article.speeches, sentence.start)
+            if (
+                speaker is not None
+                and speaker.kind == "retailer"
+                and any(e.kind == "actor" for e in ents)
+            ):
+                plan.spoken[sentence.index] = speaker
+            elif before and prev is not None and prev.paragraph == sentence.paragraph:
                 # it may answer for them, or describe one ("le distributeur met fin…")
                 answers = lex.answer_stems.get(article.lang)
                 segment = (article.folded, sentence.start, sentence.end)
@@ -214,6 +224,10 @@ def _read_relations(
         words = words_of(lex, article.lang)
         rivalry = partial(competitor, toks, words=words)
         referenced = partial(reference, toks, words=words)
+        speaker = plan.spoken.get(sentence.index)
+        if speaker is not None:
+            found += _own_words(toks, cues, speaker, text)
+            continue
         if sentence.index in topical and topic is not None:
             found += _topical(lex, toks, cues, topic, text, by_press, markers)
             found += _by_description(toks, cues, [topic], text)
@@ -338,6 +352,24 @@ def _by_description(toks: list[Tok], cues: list[Cue], known: list[Ent], text: st
             rule = "described-object+background" if cue.background else "described-object"
             out.append(Mention(ent.id, cue.status, rep, text, False, cue.text, rule))
     return out
+
+
+def _own_words(toks: list[Tok], cues: list[Cue], speaker: Ent, text: str) -> list[Mention]:
+    """In a retailer's own words, a deal "with the actor" whose holder goes unsaid is the
+    speaker's ("Le partenariat avec Amazon a pris fin", says Picard's director)."""
+    held = any(
+        (t.lemma in _DEAL_NOUNS or t.low in _DEAL_NOUNS)
+        and any(toks[k].actor for k in range(i + 2, min(len(toks), i + 4)))
+        and toks[i + 1].low in ("avec", "with")
+        for i, t in enumerate(toks[:-2])
+    )
+    if not held:
+        return []
+    return [
+        Mention(speaker.id, cue.status, cue.conditional, text, False, cue.text, "lemma+own-words")
+        for cue in cues
+        if cue.status in ("partnership", "ended", "in_talks") and not cue.negated and not cue.goal
+    ]
 
 
 _DESCRIBED = {

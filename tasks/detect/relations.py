@@ -665,6 +665,9 @@ def _governing(
 ) -> tuple[Cue, str] | None:
     """The cue that governs token ``r``: by the parse when there is one, else by distance."""
     if parsed:
+        own = _conjunct_verb(toks, r, cues)
+        if own is not None:
+            return own, "own-verb"
         for cue in cues:
             if (
                 toks[cue.first].head == r
@@ -737,6 +740,16 @@ def _governing(
     if nearest is not None:
         return nearest[1], "nearest"
     return _dislocated(toks, r, cues) if parsed else None
+
+
+def _conjunct_verb(toks: list[Tok], r: int, cues: list[Cue]) -> Cue | None:
+    """A name the parse joined to the object before it, though a verb of its own follows it
+    ("Leclerc a refusé toute discussion et Auchan serait en négociations"): that verb's cue."""
+    nxt = r + 1
+    if toks[r].dep != "conj" or nxt >= len(toks) or toks[nxt].pos not in ("AUX", "VERB"):
+        return None
+    pred = toks[nxt].head if toks[nxt].dep.startswith(("aux", "cop")) else nxt
+    return next((c for c in cues if pred in c.tokens or verb_of(toks, c) == pred), None)
 
 
 def _dislocated(toks: list[Tok], r: int, cues: list[Cue]) -> tuple[Cue, str] | None:

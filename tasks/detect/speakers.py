@@ -63,7 +63,7 @@ class Speech:
     start: int
     end: int
     speaker: Ent
-    interview: bool = False  # an interviewee's answer (its own story, not a passing quote)
+    addressed: bool = False  # the questions' "vous": the span is the company itself
 
 
 def voices(
@@ -91,11 +91,19 @@ def voices(
                 speeches.append(Speech(start, end, speaker))
     out = []
     for speech in speeches:
+        if speech.addressed:
+            out.append(_voice(text, speech.speaker, speech.start, speech.end))
+            continue
         for match in _FIRST_PLURAL.finditer(folded, speech.start, speech.end):
             if folded[match.start() : match.end()] == "us" and text[match.start()] == "U":
                 continue  # "the US"
             out.append(_voice(text, speech.speaker, match.start(), match.end()))
-    return out, speeches
+    return out, [s for s in speeches if not s.addressed]
+
+
+def speaker_at(speeches: list[Speech], pos: int) -> Ent | None:
+    """The company whose own words hold ``pos``, if any."""
+    return next((s.speaker for s in speeches if s.start <= pos < s.end), None)
 
 
 def _voice(text: str, speaker: Ent, start: int, end: int) -> Ent:
@@ -244,11 +252,11 @@ def _interview(
     for label, body, start, end in paragraphs:
         if label in newsroom:
             for match in _SECOND.finditer(folded, body, end):
-                out.append(Speech(match.start(), match.end(), speaker, interview=True))
+                out.append(Speech(match.start(), match.end(), speaker, addressed=True))
         else:
-            out.append(Speech(body, end, speaker, interview=True))
+            out.append(Speech(body, end, speaker))
     if text[:title_end].lstrip().startswith(("«", "“", '"')):
-        out.append(Speech(0, title_end, speaker, interview=True))  # the headline quotes it
+        out.append(Speech(0, title_end, speaker))  # the headline quotes the interviewee
     return out
 
 
