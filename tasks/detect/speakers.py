@@ -12,9 +12,10 @@ speaks in and returns one reference per first-person word, as if the company wer
 - a quote is spoken by whom its attribution names, after it (« … », explique le président de
   Système U) or before it in its sentence (Pour le patron de Lidl, « … »), or by the speaker of
   the quote before when the attribution is a pronoun ("ajoute-t-il");
-- an interview is a run of labelled paragraphs ("LSA : …", "H. M. : …"): the labels whose
-  paragraphs ask are the newsroom's, the others are the interviewee's, whose company is the one
-  the labels name, or else the one the lead introduces;
+- an interview is a run of labelled paragraphs ("LSA : …", "H. M. : …"), or of questions each
+  followed by its answer: the labels whose paragraphs ask are the newsroom's, the others are the
+  interviewee's, whose company is the one the labels name, or else the one the lead (or the
+  headline, "Picard : « … »") introduces;
 - a headline "Picard : « … »" is the company's (or its representative's) own words.
 
 Pure text work on the normalised article; no parse.
@@ -249,7 +250,7 @@ def _interview(
     if speaker is None:
         return []
     out = []
-    for label, body, start, end in paragraphs:
+    for label, body, _, end in paragraphs:
         if label in newsroom:
             for match in _SECOND.finditer(folded, body, end):
                 out.append(Speech(match.start(), match.end(), speaker, addressed=True))
@@ -287,7 +288,8 @@ def _asked(text: str, folded: str, title_end: int) -> list[tuple[str, int, int, 
     lead = folded[: blocks[first][0]]
     if pairs < 3 and not (pairs >= 2 and _ANNOUNCED.search(lead)):
         return []
-    return [("Q" if q else "A", a, a, b) for (a, b), q in zip(blocks[first:], question[first:])]
+    pairs_from = zip(blocks[first:], question[first:], strict=True)
+    return [("Q" if q else "A", a, a, b) for (a, b), q in pairs_from]
 
 
 def _labelled(text: str, title_end: int) -> list[tuple[str, int, int, int]]:
