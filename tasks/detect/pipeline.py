@@ -635,12 +635,17 @@ def _topical(
         if cue.base != "acquired" or cue.negated or cue.goal == "purpose":
             continue
         after = toks[cue.last + 1 : cue.last + 6]
-        if any(t.lemma in nouns or t.low in nouns for t in after):
+        noun = next((k for k, t in enumerate(after) if t.lemma in nouns or t.low in nouns), None)
+        if noun is not None and not any(t.low in _INDEFINITE for t in after[:noun]):
             # "pourrait racheter le distributeur de Minneapolis": a possible purchase, rumored
             rep = by_press or cue.conditional or cue_reported(toks, cue, markers)
             rep = rep or cue.status == "rumored"
             out.append(Mention(topic.id, cue.status, rep, text, False, cue.text, "lemma+topic"))
     return out
+
+
+# "s'offrir un distributeur français": any retailer, not the one the article is about.
+_INDEFINITE = {"un", "une", "des", "d'autres", "plusieurs", "a", "an", "another", "other", "some"}
 
 
 def _title_end(title: str | None) -> int:

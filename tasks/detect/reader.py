@@ -144,6 +144,8 @@ def actor_presence(lex: Lexicon, article: Article, idx: int, depth: int = 0) -> 
             # while each sentence's subject is that pronoun
             if depth < 3 and actor_presence(lex, article, idx - 1, depth + 1) == "pronoun":
                 return "pronoun"
+        if _she_after_description(lex, article, previous, sentence, depth):
+            return "pronoun"
     same_paragraph = [s for s in sentences if s.paragraph == sentence.paragraph]
     near = same_paragraph + [s for s in (previous,) if s is not None]
     if idx + 1 < len(sentences):
@@ -152,6 +154,34 @@ def actor_presence(lex: Lexicon, article: Article, idx: int, depth: int = 0) -> 
         if any(e.kind == "actor" for e in _ents_in(article, other)):
             return "paragraph"
     return ""
+
+
+_ELLE = re.compile(r"(?<![\w'])elle(?![\w-])")
+
+
+def _she_after_description(
+    lex: Lexicon, article: Article, previous: Sentence, sentence: Sentence, depth: int
+) -> bool:
+    """ "En France, la firme s'est contentée de partenariats avec Monoprix. Au Royaume-Uni,
+    elle s'est associée à Morrisons": "elle" after a sentence a feminine description of the
+    actor opened, before any other company."""
+    if depth >= 3:
+        return False
+    she = _ELLE.search(article.folded, sentence.start, sentence.end)
+    if she is None or not _no_org_between(article, sentence.start, she.start()):
+        return False
+    orgs = [e for e in _ents_in(article, previous) if e.kind in ("actor", "rival", "retailer")]
+    if orgs and orgs[0].kind == "actor":  # "la firme de Seattle", a name of the actor
+        return fold(orgs[0].text).startswith(_FEMININE)
+    weak = lex.weak.search(article.folded, previous.start, previous.end)
+    if weak is None or not weak.group(0).startswith(_FEMININE):
+        return False
+    if orgs and orgs[0].start < weak.start():
+        return False
+    return actor_presence(lex, article, previous.index, depth + 1) == "periphrase"
+
+
+_FEMININE = ("la ", "l'entreprise", "l'enseigne")
 
 
 _GENERIC = {
