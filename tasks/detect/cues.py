@@ -472,6 +472,9 @@ _EXEMPLIFYING = {"comme", "like"}
 LIST_GLUE = {",", "et", "and", "&", "ou", "or"}
 
 
+_DET = {"its", "their", "the", "his", "her"}  # "before its Whole Foods deal"
+
+
 def reference(toks: list[Tok], r: int, words: _Words) -> bool:
     """The name is a point of reference, not a party: the object of "après", "comme", "à
     l'instar de", "contrairement à", "after", "like", "unlike" (itself or the list it is part
@@ -498,7 +501,7 @@ def reference(toks: list[Tok], r: int, words: _Words) -> bool:
     j = r - 1
     if j >= 0 and toks[j].low == "," and not _listed_on(toks, r):
         return False  # "Unlike Tesco, Ocado signed…": the comma closes the reference
-    while j >= 0 and (toks[j].ent >= 0 or toks[j].low in LIST_GLUE):
+    while j >= 0 and (toks[j].ent >= 0 or toks[j].low in LIST_GLUE or toks[j].low in _DET):
         j -= 1
     if j < 0 or toks[j].low not in words.reference:
         return False

@@ -351,7 +351,7 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
             continue
         if lex.names.fullmatch(folded[start:end]):
             continue
-        out.append(Ent("retailer", slugify(name), start, end, name, discovered=True))
+        out.append(Ent("retailer", _slug(name), start, end, name, discovered=True))
     out += _discover_after(lex, text, folded, taken + [(e.start, e.end) for e in out])
     found = _everywhere(text, out, taken)
     grocery = len(lex.context.findall(folded)) >= 2 or any(e.kind == "retailer" for e in known)
@@ -387,7 +387,7 @@ def _discover_purchased(
         if _holdings(lex).match(folded, start):
             continue  # one of the actor's other businesses (MGM, Zoox…): not a grocer
         taken.append((start, end))
-        out.append(Ent("retailer", slugify(name), start, end, name, True, by_deal=True))
+        out.append(Ent("retailer", _slug(name), start, end, name, True, by_deal=True))
     return out
 
 
@@ -479,7 +479,7 @@ def _discover_after(
         start = end - len(name)
         if any(s < end and start < e for s, e in taken) or lex.names.fullmatch(folded[start:end]):
             continue
-        out.append(Ent("retailer", slugify(name), start, end, name, discovered=True))
+        out.append(Ent("retailer", _slug(name), start, end, name, discovered=True))
     return out
 
 
@@ -488,14 +488,36 @@ def _everywhere(text: str, found: list[Ent], taken: list[tuple[int, int]]) -> li
     out = list(found)
     spans = taken + [(e.start, e.end) for e in found]
     for name in {e.text: e for e in found}.values():
-        pattern = re.compile(r"(?<![\w'])" + re.escape(name.text) + r"(?![\w])")
+        forms = sorted({name.text, _short(name.text)}, key=len, reverse=True)
+        alternatives = "|".join(re.escape(form) for form in forms)
+        pattern = re.compile(r"(?<![\w'])(?:" + alternatives + r")(?![\w])")
         for match in pattern.finditer(text):
             a, b = match.span()
             if any(s < b and a < e for s, e in spans):
                 continue
             spans.append((a, b))
-            out.append(Ent("retailer", name.id, a, b, name.text, discovered=True))
+            out.append(Ent("retailer", name.id, a, b, match.group(0), discovered=True))
     return out
+
+
+# A company's generic tail: "Wegmans Food Markets" is Wegmans, wherever the article says it.
+_GENERIC_TAIL = re.compile(
+    r" (?:Food Markets?|Supermarkets?|Stores|Inc\.?|Ltd|plc|PLC|Group|Groupe|SA|SAS)$"
+)
+_GENERIC_HEADS = {"fresh", "food", "super", "grand", "best", "big", "new", "the", "les", "la", "le"}
+
+
+def _short(name: str) -> str:
+    """The name without its generic tail, when what remains is a name of its own."""
+    short = _GENERIC_TAIL.sub("", name)
+    words = short.split()
+    if short == name or not words or len(short) < 4 or words[-1].lower() in _GENERIC_HEADS:
+        return name
+    return short
+
+
+def _slug(name: str) -> str:
+    return slugify(_short(name))
 
 
 # The name before an apposition, elided article allowed ("la direction d'Alpestre, la chaîne…"),
