@@ -81,7 +81,7 @@ def voices(
     last: Ent | None = None
     for match in _QUOTES.finditer(text):
         start, end = match.start(), match.end()
-        speaker = _title_speaker(text, companies, people, start, title_end)
+        speaker = _title_speaker(text, companies, people, start, end, title_end, roles)
         if speaker is None:
             speaker = _attributed(text, folded, sentences, companies, roles, people, start, end)
         if speaker is None and last is not None and _PRONOUN_SAID.search(folded, end, end + 40):
@@ -211,17 +211,27 @@ def _attributed(
 
 
 def _title_speaker(
-    text: str, companies: list[Ent], people: dict[str, Ent], start: int, title_end: int
+    text: str,
+    companies: list[Ent],
+    people: dict[str, Ent],
+    start: int,
+    end: int,
+    title_end: int,
+    roles: list[_Role],
 ) -> Ent | None:
-    """ "Picard : « … »": a headline quote is the words of the company (or person) before it."""
+    """A headline quote is the words of the company (or person) before it ("Picard : « … »")
+    or of the one named after it ("« … » : le patron des Comptoirs Rivaud se confie")."""
     if start >= title_end:
         return None
     head = text[:start].rstrip()
-    if not head.endswith(":"):
-        return None
-    head = head[:-1].strip()
-    company = next((e for e in companies if e.start == 0 and e.end == len(head)), None)
-    return company or people.get(head)
+    if head.endswith(":"):
+        head = head[:-1].strip()
+        company = next((e for e in companies if e.start == 0 and e.end == len(head)), None)
+        return company or people.get(head)
+    if not head and text[end:title_end].lstrip().startswith(":"):
+        named = _who(text, [], roles, people, end, title_end)
+        return named[0][1] if named else None
+    return None
 
 
 def _interview(
@@ -320,7 +330,7 @@ def _lead_company(
         return next(iter(intro.values()))
     head = text[:title_end]
     colon = head.find(":")
-    if colon > 0:
+    if colon > 0 and not any(q in head[:colon] for q in '«“"'):  # "Picard : « … »"
         named = [e for e in companies if e.end <= colon and not e.discovered]
         if len({e.id for e in named}) == 1:
             return named[0]
