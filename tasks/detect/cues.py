@@ -14,118 +14,20 @@ is a lemma sequence from the watchlist; what it means here depends on its surrou
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from .lexicon import _ELISION, Lexicon, VenueWords, fold, fold_phrase
+from .lexicon import _ELISION, Lexicon, fold_phrase
 from .model import DEALS
-
-# "que" opens a subordinate clause: the negation of "on ne cache plus qu'Amazon a pris contact"
-# is not the contact's.
-CLAUSE_BREAK = {
-    ",",
-    ";",
-    ":",
-    "mais",
-    "but",
-    "tandis",
-    "whereas",
-    "while",
-    "—",
-    "–",
-    "(",
-    ")",
-    "que",
-    "qu'",
-}
-CLAUSE_DEPS = {"conj", "parataxis", "advcl", "ccomp", "acl:relcl", "acl"}
-_DETERMINERS = {
-    "le",
-    "la",
-    "l'",
-    "les",
-    "un",
-    "une",
-    "son",
-    "sa",
-    "ses",
-    "leur",
-    "the",
-    "a",
-    "an",
-    "its",
-    "their",
-    "this",
-}
-_EN_TOKEN = re.compile(r"n't|\w+(?:[-']\w+)*|[^\w\s]")
-
-
-@dataclass
-class Tok:
-    """One token, whatever produced it; ``head`` is -1 without a parse."""
-
-    text: str
-    lemma: str
-    low: str
-    pos: str = ""
-    dep: str = ""
-    head: int = -1
-    cnd: bool = False
-    ent: int = -1  # index into the sentence's entities, -1 for none
-    actor: bool = False  # the entity is the actor
-    plup: bool = False  # a verb in the pluperfect ("avait approché"): background, not news
-
-
-@dataclass
-class Cue:
-    """A status cue found in a sentence and what its surroundings make of it."""
-
-    status: str
-    first: int
-    last: int
-    text: str
-    negated: bool = False
-    conditional: bool = False
-    goal: str = ""  # "", "purpose" or "intention"
-    rule: str = "lemma"
-    tokens: list[int] = field(default_factory=list)
-    base: str = ""  # the status before goal handling
-    background: bool = False  # told in the pluperfect: a recap of what had happened
-
-
-def english_lemma(word: str, irregular: dict[str, str]) -> str:
-    """A rough English lemma: irregular table, then -ies/-ied/-ing/-ed/-es/-s suffix rules."""
-    w = word.lower()
-    if w in irregular:
-        return irregular[w]
-    if len(w) <= 3:
-        return w
-    for suffix, repl in (("ies", "y"), ("ied", "y"), ("ying", "y")):
-        if w.endswith(suffix):
-            return w[: -len(suffix)] + repl
-    for suffix in ("ing", "ed"):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
-            stem = w[: -len(suffix)]
-            if len(stem) >= 2 and stem[-1] == stem[-2] and stem[-1] not in "lsfz":
-                return stem[:-1]
-            if stem.endswith(("at", "us", "ir", "iv", "ur", "rg", "ac", "lv", "os", "uc")):
-                return stem + "e"
-            return stem
-    if w.endswith(("ches", "shes", "sses", "xes")):
-        return w[:-2]
-    if w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        return w[:-1]
-    return w
-
-
-def english_tokens(sentence: str, irregular: dict[str, str]) -> list[tuple[Tok, int]]:
-    """English tokens with their character offsets in ``sentence``."""
-    out = []
-    for match in _EN_TOKEN.finditer(sentence):
-        word = match.group(0)
-        low = fold(word)
-        out.append((Tok(word, english_lemma(low, irregular), low), match.start()))
-    return out
+from .tokens import (
+    CLAUSE_BREAK,
+    CLAUSE_DEPS,
+    DETERMINERS,
+    Cue,
+    Tok,
+    as_verb,
+    phrase_key,
+)
+from .venue import venue_cues
 
 
 def _window(
@@ -201,7 +103,7 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
             continue
         best: tuple[list[int], list[tuple[tuple[str, ...], str, bool]]] | None = None
         keys = _keys(toks, i)
-        phrase_only = _phrase_key(tok)
+        phrase_only = phrase_key(tok)
         for key in keys | ({phrase_only} if phrase_only else set()):
             for lemmas, status, needs_neg in index.get(key, []):
                 if key == phrase_only and key not in keys and len(lemmas) == 1:
@@ -220,7 +122,7 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
     if venue is not None:
         # a cue word that counts only under negation ("ne vend pas") may still be a trade word
         free = {f[0] for f in found if all(o[2] for o in f[2])}
-        found += _venue_cues(toks, venue, taken - free)
+        found += venue_cues(toks, venue, taken - free)
     # Only negation words inside a cue ("pas question", "dire non") are hidden from the
     # negation check of the other cues; a cue's ordinary words stay visible as context.
     hidden = {k for f in found for k in f[1] if toks[k].low.rstrip("'") in words.negations}
@@ -283,81 +185,6 @@ def _topic_of(toks: list[Tok], talks: Cue, deal: Cue) -> bool:
         and any(t.low in _ABOUT for t in between)
         and not any(t.low in CLAUSE_BREAK for t in between)
     )
-
-
-_VENUE = (("venue",), "partnership", False)
-_LINKS = {"de", "d'", "du", "des", "of", "'s", "en", "ligne", "marche", "online"} | _DETERMINERS
-_BEFORE_CHOSEN = _DETERMINERS | {"pour", "for"}  # "a opté pour Amazon", "chose the US group"
-
-
-def _venue_cues(
-    toks: list[Tok], words: VenueWords, taken: set[int]
-) -> list[tuple[int, list[int], list[tuple[tuple[str, ...], str, bool]]]]:
-    """Selling through the actor, read from the sentence's shape: a trade word, then the actor
-    as its place ("vend ses produits sur Amazon Prime Now", "sur la place de marché d'Amazon")
-    or as whose customers are served ("aux abonnés d'Amazon"); or the actor chosen."""
-    out: list[tuple[int, list[int], list[tuple[tuple[str, ...], str, bool]]]] = []
-    platforms = words.platforms | words.audience
-    for j, tok in enumerate(toks):
-        if j in taken:
-            continue
-        if tok.lemma in words.chosen or tok.low in words.chosen:
-            k = _skip(toks, j + 1, _BEFORE_CHOSEN)
-            if k < len(toks) and toks[k].actor:
-                out.append((j, [j], [_VENUE]))
-            continue
-        place = tok.low in words.places
-        if not place and tok.low not in words.to:
-            continue
-        k = _skip(toks, j + 1, _DETERMINERS)
-        if k < len(toks) and _word_in(toks[k], platforms):
-            if not place and not _word_in(toks[k], words.audience):
-                continue
-            k = _skip(toks, k + 1, _LINKS, 4)
-            if (
-                k < len(toks)
-                and not toks[k].actor
-                and (toks[k].pos == "ADJ" or toks[k].dep == "amod")
-            ):
-                k = _skip(toks, k + 1, _LINKS, 3)  # "le service express d'Amazon"
-        elif not place:
-            continue
-        if k >= len(toks) or not toks[k].actor:
-            continue
-        trade = None
-        for m in range(j - 1, max(-1, j - 10), -1):
-            if toks[m].low in CLAUSE_BREAK and toks[m].low != ",":
-                break
-            if m not in taken and toks[m].ent < 0 and _word_in(toks[m], words.trade):
-                trade = m
-                break
-        if trade is None:
-            # further back, where the parse hangs the place on the trade word ("commercialise
-            # depuis le printemps une sélection de ses plats surgelés sur Amazon")
-            m, steps = toks[k].head, 0
-            while 0 <= m < j and steps < 4 and trade is None:
-                if m not in taken and toks[m].ent < 0 and _word_in(toks[m], words.trade):
-                    trade = m
-                m, steps = toks[m].head, steps + 1
-        if trade is not None:
-            out.append((trade, [trade, j], [_VENUE]))
-            taken.update((trade, j))
-    return out
-
-
-def _skip(toks: list[Tok], k: int, words: set[str], most: int = 2) -> int:
-    """The first token from ``k`` on that is not one of ``words`` (at most ``most`` skipped)."""
-    end = min(len(toks), k + most)
-    while k < end and toks[k].low in words:
-        k += 1
-    return k
-
-
-def _word_in(tok: Tok, words: frozenset[str]) -> bool:
-    """The token is one of ``words``, as itself or as a verb the tagger missed or took for the
-    noun ("livre": livrer)."""
-    forms = (tok.lemma, tok.low, _as_verb(tok), _phrase_key(tok), tok.lemma + "r")
-    return any(form in words for form in forms)
 
 
 def _maxim(toks: list[Tok], cue: Cue) -> bool:
@@ -469,7 +296,7 @@ def competitor(toks: list[Tok], r: int, words: _Words) -> bool:
         if toks[n].lemma in words.competition or toks[n].low in words.competition:
             if (
                 n > 0
-                and toks[n - 1].low in _DETERMINERS
+                and toks[n - 1].low in DETERMINERS
                 and all(toks[m].pos == "ADJ" for m in range(n + 1, r))
             ):
                 return False  # an apposition names the party
@@ -538,30 +365,10 @@ def _keys(toks: list[Tok], i: int) -> set[str]:
         t.low in _AUX for t in toks[max(0, i - 3) : i]
     ):
         keys.add(low.rstrip("s").removesuffix("ee").removesuffix("e") + "er")
-    keys.add(_as_verb(tok))
+    keys.add(as_verb(tok))
     if tok.pos == "VERB" and tok.lemma == low and low.endswith("e") and len(low) > 4:
         keys.add(low + "r")  # a present the lemmatizer left as it was ("signe")
     return keys
-
-
-def _phrase_key(tok: Tok) -> str:
-    """A present-tense verb the tagger took for a noun or an adjective ("Leclerc ferme la
-    porte"): its infinitive, tried only for cues of several words, where the words after it
-    confirm the reading (alone, "approche" stays the noun)."""
-    if tok.pos in ("VERB", "AUX") or len(tok.low) < 4 or not tok.low.endswith("e"):
-        return ""
-    return tok.low + "r"
-
-
-def _as_verb(tok: Tok) -> str:
-    """A verb the tagger took for a noun ("Système U et Amazon négocient…", "se séparent"):
-    its first-group infinitive, from a plural or imperfect ending."""
-    low = tok.low
-    if tok.pos not in ("VERB", "AUX") and len(low) > 5:
-        for end in ("aient", "ait", "ent"):
-            if low.endswith(end):
-                return low.removesuffix(end) + "er"
-    return tok.lemma
 
 
 # Verbs that carry a negation on to their noun object ("n'a eu aucun contact", "n'a pas engagé
@@ -625,7 +432,7 @@ def _match_rest(
     for lemma in lemmas[1:]:
         for k in range(j + 1, min(len(toks), j + 4)):
             tok = toks[k]
-            forms = (tok.lemma, tok.low, _ELISION.get(tok.low, tok.low), _as_verb(tok))
+            forms = (tok.lemma, tok.low, _ELISION.get(tok.low, tok.low), as_verb(tok))
             if k not in taken and tok.ent < 0 and lemma in forms:
                 span.append(k)
                 j = k
@@ -758,7 +565,7 @@ def _possessed(toks: list[Tok], first: int) -> bool:
     return any(toks[k].low in _POSSESSIVES for k in range(max(0, first - 2), first))
 
 
-_NOUN_DETERMINERS = _DETERMINERS | {"ce", "du", "au", "premier", "dernier"}
+_NOUN_DETERMINERS = DETERMINERS | {"ce", "du", "au", "premier", "dernier"}
 # Adjectives that make an offer or talks a hypothesis ("une éventuelle offre", "possible talks").
 _POSSIBLE = {"eventuel", "possible", "potentiel", "hypothetique", "potential", "would-be"}
 
@@ -798,4 +605,4 @@ def _ancestors(toks: list[Tok], start: int, depth: int) -> list[int]:
 def _after_purpose(toks: list[Tok], k: int) -> bool:
     """The purpose word is no aim: "pour l'acquisition de X" names a deal (where "pour racheter
     X" states an aim), and "is understood to have sold" tells a past deal."""
-    return k + 1 < len(toks) and toks[k + 1].low in _DETERMINERS | {"have", "having", "avoir"}
+    return k + 1 < len(toks) and toks[k + 1].low in DETERMINERS | {"have", "having", "avoir"}

@@ -20,13 +20,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .cues import Tok, english_tokens
 from .entities import Ent, discover, find_entities
 from .lexicon import Lexicon, fold
 from .sentences import Sentence, split_sentences
 from .speakers import Speech, voices
+from .tokens import Tok, english_tokens
 
 _NLP: Any = None
+DEEP_LANGS = ("fr", "en")  # read deeply; other languages get relevance only
 _SPACES = re.compile(r"\s")
 _FR_HINTS = ("le", "la", "les", "des", "est", "une", "pour", "dans", "qui", "avec")
 _EN_HINTS = ("the", "and", "is", "was", "with", "for", "that", "has", "of", "to")

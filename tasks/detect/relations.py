@@ -1,4 +1,5 @@
-"""From cues to (retailer, status) findings in a sentence, and the per-article merge.
+"""From cues to (retailer, status) findings in a sentence (the per-article merge is
+:func:`.model.merge`).
 
 In a sentence a retailer takes the cue that governs it in the parse (the cue is an ancestor of
 the name without leaving its clause, or the name is the subject of the cue's verb; a cue lying
@@ -13,7 +14,7 @@ introduced as a point of reference ("Après Leclerc et Système U, Amazon…", "
 "contrairement à X", "unlike X"; "comme"/"like" only where they open a clause: "des enseignes
 comme X" names examples, who are parties). An unknown name found after a purchase word stands
 as a retailer only where the parse makes it the object of the actor's acquisition
-(:func:`bought_by_actor`).
+(:func:`.parties.bought_by_actor`).
 
 Where the parse and the comma segments disagree (headlines, incises, lists), the segments win: a
 name takes a cue of its own comma segment before one across a comma, never a cue whose segment
@@ -21,29 +22,16 @@ has a retailer of its own as subject, and a name set apart by an incise ("X, cit
 cible, a démenti") also takes the predicate that follows the incise; a participle set apart
 ("Lidl, approché…") and a gerund ("… tout en fermant la porte") are their subject's. The
 geometry (clauses, segments, lists, subjects) is :mod:`.syntax`.
-
-Merge rule (why several mentions per retailer may come out): FORMAT.md scores (id, retailer,
-status) triples and its labels keep two statuses for one retailer when the text states two
-different kinds of link, e.g. an existing partnership (lockers in Leclerc's stores) *and* a new
-approach. So statuses fall on two axes: the courtship (rumored < approached < in_talks <
-declined/denied) and the deal (partnership < acquired < ended). An article yields at most one
-status per axis per retailer, the most definite one; an acquisition or an end supersedes a
-rumour, an approach or talks (they led to it). Within a status a confirmed sentence beats a
-reported one. Where a single status per (retailer, article) is wanted (DESIGN.md), take the
-deal status when there is one (it is the standing link), else the courtship status.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from .cues import CLAUSE_BREAK, Cue, Tok
 from .entities import Ent
-from .lexicon import fold
-from .model import COURTSHIP, DEALS, DEFINITENESS, Mention
+from .model import DEALS
+from .parties import BE, DEFINITE, RETAIL_DESCRIPTIONS, active_offer, kin, listed_with_actor
 from .syntax import (
-    CLAUSE_ENDS,
-    LIST_GLUE,
     after_incise,
     ancestor_distance,
     clause_end,
@@ -61,6 +49,7 @@ from .syntax import (
     under_group,
     verb_of,
 )
+from .tokens import CLAUSE_BREAK, Cue, Tok
 
 _AGENTIVE = {"approached", "acquired", "rumored", "partnership", "in_talks"}
 _RESPONSES = {"declined", "denied"}
@@ -96,24 +85,6 @@ _ANAPHORS = {
     "retailer",
     "grocer",
 }
-# Nouns a retailer is described by ("le distributeur", "the grocer"): as a subject or an object
-# they stand for a retailer named nearby; as the active subject of a purchase they make a
-# retailer the buyer, so the purchase is not the actor's.
-RETAIL_DESCRIPTIONS = {
-    "enseigne",
-    "distributeur",
-    "chaine",
-    "detaillant",
-    "retailer",
-    "grocer",
-    "chain",
-    "groupement",
-    "cooperative",
-    "specialiste",
-    "numero",
-    "supermarket",
-    "supermarche",
-}
 _LIGHT = {"DET", "ADP", "PUNCT", "CCONJ", "SPACE"}
 _PUNCT = {",", ".", ";", ":", "(", ")", "«", "»", '"', "the", "a", "an", "of", "to", "in"}
 _COMPARE = {
@@ -127,22 +98,6 @@ _COMPARE = {
     "rival",
     "rivals",
 }
-_DEFINITE = {
-    "le",
-    "la",
-    "les",
-    "l'",
-    "ce",
-    "cet",
-    "cette",
-    "son",
-    "sa",
-    "leur",
-    "the",
-    "this",
-    "its",
-}
-_BE = {"be", "is", "was", "were", "been", "being", "are", "etre", "ete"}
 
 
 def _blocked(
@@ -189,7 +144,7 @@ def _blocked(
         agent = _agent_before(toks, kinds, cue)
         if agent is None or kinds[agent] == "actor" or cue.base not in _AGENTIVE - {"rumored"}:
             return False
-        if cue.first > 0 and toks[cue.first - 1].low in _BE and cue.base == "acquired":
+        if cue.first > 0 and toks[cue.first - 1].low in BE and cue.base == "acquired":
             return False  # passive: "was bought by"
         near = range(max(0, cue.first - 6), min(len(toks), cue.last + 7))
         if any(k in actor_toks for k in near):
@@ -357,7 +312,7 @@ def _responders(toks: list[Tok], kinds: dict[int, str], cue: Cue, parsed: bool) 
             or toks[index].pos == "PRON"
         ):
             return "all"
-        definite = any(t.head == index and t.lemma in _DEFINITE for t in toks)
+        definite = any(t.head == index and t.lemma in DEFINITE for t in toks)
         if toks[index].pos == "NOUN" and toks[index].text[:1].islower() and definite:
             return "all"  # "le mouvement coopératif a décliné": a description of the retailer
     return "other"
@@ -441,14 +396,14 @@ def assign(
                 and r not in _named_subjects(toks, kinds, cue)
             ):
                 continue  # "Casino et U auraient dit non, seul Leclerc serait partant"
-            if _listed_with_actor(toks, kinds, r):
+            if listed_with_actor(toks, kinds, r):
                 continue  # "les plateformes partenaires (Amazon, Uber Eats, Deliveroo)"
             passive_approach = cue.base == "approached" and (
                 toks[r].dep == "nsubj:pass"
                 or (how == "syntax" and is_passive(toks, cue))
                 or (parsed and toks[cue.first].head == r)  # "Lidl, approché selon le site, …"
             )
-            if cue.status == "denied" and cue.negated and _active_offer(toks, r, cue, parsed):
+            if cue.status == "denied" and cue.negated and active_offer(toks, r, cue, parsed):
                 continue  # "Tesco has never offered the lockers": Tesco offers, nobody denies
             if presence == "paragraph" and cue.status not in _RESPONSES and not passive_approach:
                 continue
@@ -466,50 +421,6 @@ def assign(
     return out
 
 
-_BANNERS = {"enseigne", "marque", "banner", "brand", "chaine", "chain"}
-# Nouns that qualify a company by another ("filiale du groupe Casino", "owner of Monoprix").
-_KIN = {
-    "filiale",
-    "proprietaire",
-    "propriete",
-    "mere",
-    "maison-mere",
-    "branche",
-    "parent",
-    "owner",
-    "subsidiary",
-    "unit",
-    "enseigne",
-    "marque",
-    "banner",
-    "brand",
-}
-
-
-def kin(toks: list[Tok], r: int, parsed: bool) -> bool:
-    """The name is the genitive complement of a kinship noun ("filiale du groupe Casino",
-    "l'enseigne parisienne du groupe Casino"): it qualifies another company. An apposition
-    ("son enseigne Monoprix") names the company itself."""
-    if parsed:
-        head = toks[r].head
-        genitive = any(
-            t.head == r and t.dep == "case" and t.low in ("de", "du", "d'", "des", "of")
-            for t in toks[max(0, r - 3) : r]
-        )
-        if head < 0 or not genitive or not toks[r].dep.startswith("nmod"):
-            return False
-        noun = toks[head].lemma if toks[head].lemma in _KIN else toks[head].low
-        if noun in _BANNERS:  # "l'enseigne du groupe Casino", not "l'enseigne d'hypermarchés X"
-            return any(
-                w in ("groupe", "group") for w in (fold(toks[r].text).split()[0], toks[r - 1].low)
-            )
-        return noun in _KIN
-    before = [t.low for t in toks[max(0, r - 3) : r]]
-    if "by" in before and any(w in ("owned", "controlled") for w in before):
-        return True  # "the upmarket chain owned by the John Lewis Partnership"
-    return any(w in _KIN for w in before) and any(w in ("de", "du", "of") for w in before)
-
-
 def _named_subjects(toks: list[Tok], kinds: dict[int, str], cue: Cue) -> set[int]:
     """The retailers that are the subject of a response cue, with those listed with them."""
     if not any(t.head >= 0 for t in toks):
@@ -520,135 +431,6 @@ def _named_subjects(toks: list[Tok], kinds: dict[int, str], cue: Cue) -> set[int
         if j in kinds and tok.dep == "conj" and tok.head in out | set(heads):
             out.add(j)
     return out or set(kinds)
-
-
-def _listed_with_actor(toks: list[Tok], kinds: dict[int, str], r: int) -> bool:
-    """The name is one of a list of three or more that the actor belongs to ("les plateformes
-    (Amazon, Uber Eats, Deliveroo)"): a peer of the actor. Two names joined ("entre Monoprix
-    et Amazon") are the two parties."""
-    lo = hi = r
-    while lo > 0 and (toks[lo - 1].ent >= 0 or toks[lo - 1].low in LIST_GLUE):
-        lo -= 1
-    while hi + 1 < len(toks) and (toks[hi + 1].ent >= 0 or toks[hi + 1].low in LIST_GLUE):
-        hi += 1
-    members = [k for k in range(lo, hi + 1) if toks[k].ent >= 0]
-    return len(members) >= 3 and any(kinds.get(k) == "actor" for k in members)
-
-
-# Approach words whose active subject is the one who approaches.
-_APPROACH_WORDS = {
-    "approcher",
-    "demarcher",
-    "proposer",
-    "offrir",
-    "solliciter",
-    "offer",
-    "approach",
-}
-
-
-def _active_offer(toks: list[Tok], r: int, cue: Cue, parsed: bool) -> bool:
-    """A negated approach word whose active subject is the retailer itself."""
-    if toks[cue.first].lemma not in _APPROACH_WORDS:
-        return False
-    if parsed:
-        return (
-            toks[cue.first].pos == "VERB"
-            and toks[r].dep == "nsubj"
-            and toks[r].head in (cue.first, verb_of(toks, cue))
-        )
-    span = toks[r + 1 : cue.first] if r < cue.first else []
-    return bool(span) and not any(t.low in _BE for t in span)
-
-
-def described_subject(toks: list[Tok], cue: Cue) -> bool:
-    """The cue's verb has for subject a definite description of a retailer ("le distributeur
-    met un terme à…", "l'enseigne a signé…"): the retailer the text is speaking of."""
-    if not any(t.head >= 0 for t in toks):
-        return False
-    verb = verb_of(toks, cue)
-    if _time_adjunct(toks, cue):
-        return False  # "Après des mois de discussions, le distributeur accueille…": the past
-    for j in subjects_of(toks, verb, cue):
-        tok = toks[j]
-        # "l'enseigne nordiste aurait été approchée", "serait citée comme une cible"
-        passive = tok.dep == "nsubj:pass" and cue.base in ("approached", "rumored")
-        if (tok.dep == "nsubj" or passive) and tok.ent < 0 and tok.lemma in RETAIL_DESCRIPTIONS:
-            return any(t.head == j and t.lemma in _DEFINITE | {"l'"} for t in toks)
-    return False
-
-
-_TIME_CASES = {"apres", "avant", "depuis", "malgre", "after", "before", "despite"}
-
-
-def _time_adjunct(toks: list[Tok], cue: Cue) -> bool:
-    """The cue sits in an adjunct of time or concession ("Après des mois de discussions")."""
-    k = cue.first
-    for _ in range(3):
-        if any(t.head == k and t.dep == "case" and t.low in _TIME_CASES for t in toks):
-            return True
-        if k < 0 or toks[k].head < 0 or toks[k].dep.startswith(("nsubj", "obj", "ROOT")):
-            return False
-        k = toks[k].head
-    return False
-
-
-def described_object(toks: list[Tok], cue: Cue) -> bool:
-    """The cue's object, a few words after it, is a definite description of a retailer
-    ("racheter le distributeur de Minneapolis", "approached the grocer")."""
-    for k in range(cue.last + 1, min(len(toks), cue.last + 4)):
-        tok = toks[k]
-        if tok.low in CLAUSE_ENDS or tok.low in (",", ";", ":") or tok.ent >= 0:
-            return False
-        if tok.lemma in RETAIL_DESCRIPTIONS or tok.low in RETAIL_DESCRIPTIONS:
-            return k > 0 and toks[k - 1].lemma in _DEFINITE | {"l'"}
-    return False
-
-
-def bought_by_actor(
-    toks: list[Tok], kinds: dict[int, str], r: int, cues: list[Cue], presence: str
-) -> bool:
-    """Token ``r`` (an unknown name) is the object of an acquisition whose agent is the actor:
-    under the cue in the parse ("Amazon a racheté X", "le rachat de X par Amazon"), the actor
-    being the subject of its verb (or of the verb it depends on), its "par" agent, or — no
-    subject at all — the last company named before it. A pronoun or a description ("il", "le
-    groupe américain") stands for the actor where the sentence's presence says so."""
-    if presence not in ("named", "periphrase", "pronoun") or not any(t.head >= 0 for t in toks):
-        return False
-    for cue in cues:
-        if cue.status != "acquired" or cue.negated or cue.goal:
-            continue
-        verb = verb_of(toks, cue)
-        if ancestor_distance(toks, r, set(cue.tokens) | {verb}) is None:
-            continue
-        agent = _deal_agent(toks, kinds, cue, verb, presence)
-        if agent:
-            return True
-    return False
-
-
-def _deal_agent(toks: list[Tok], kinds: dict[int, str], cue: Cue, verb: int, presence: str) -> bool:
-    described = presence in ("periphrase", "pronoun")
-    for k in range(cue.last + 1, min(len(toks), cue.last + 8)):
-        if toks[k].low in ("par", "by"):
-            nxt = next((j for j in range(k + 1, min(len(toks), k + 4)) if j in kinds), None)
-            if nxt is not None:
-                return kinds[nxt] == "actor"
-            return described
-        if toks[k].low in CLAUSE_ENDS or toks[k].low in (",", ";", ":"):
-            break
-    chain = [verb]
-    if toks[verb].dep in ("xcomp", "advcl", "ccomp") and toks[verb].head >= 0:
-        chain.append(toks[verb].head)
-    for v in chain:
-        subjects = subjects_of(toks, v, cue)
-        if not subjects:
-            continue
-        if any(kinds.get(j) == "actor" for j in subjects):
-            return True
-        return described and all(j not in kinds and toks[j].text[:1].islower() for j in subjects)
-    before = [j for j in range(cue.first) if j in kinds]
-    return bool(before) and kinds[before[-1]] == "actor"
 
 
 def _agent_before(toks: list[Tok], kinds: dict[int, str], cue: Cue) -> int | None:
@@ -771,34 +553,3 @@ def _dislocated(toks: list[Tok], r: int, cues: list[Cue]) -> tuple[Cue, str] | N
         if toks[k].low == ",":
             return cue, "dislocated"
     return None
-
-
-def merge(found: list[Mention]) -> list[Mention]:
-    """One status per axis per retailer, the most definite; confirmed beats reported."""
-    by_retailer: dict[str, dict[str, Mention]] = {}
-    order: list[str] = []
-    for mention in found:
-        axis = "deal" if mention.status in DEALS else "courtship"
-        slot = by_retailer.setdefault(mention.retailer, {})
-        if mention.retailer not in order:
-            order.append(mention.retailer)
-        current = slot.get(axis)
-        if current is None or _better(mention, current):
-            slot[axis] = mention
-    out: list[Mention] = []
-    for retailer in order:
-        slot = by_retailer[retailer]
-        deal = slot.get("deal")
-        court = slot.get("courtship")
-        superseded = court is not None and court.status in COURTSHIP[:3]
-        if deal is not None and deal.status in ("acquired", "ended") and superseded:
-            court = None
-        out.extend(m for m in (court, deal) if m is not None)
-    return out
-
-
-def _better(new: Mention, old: Mention) -> bool:
-    rank_new, rank_old = DEFINITENESS[new.status], DEFINITENESS[old.status]
-    if rank_new != rank_old:
-        return rank_new > rank_old
-    return old.reported and not new.reported

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
-from .cues import CLAUSE_DEPS, Cue, Tok, words_of
+from .cues import words_of
 from .lexicon import Lexicon, fold_phrase
+from .tokens import CLAUSE_DEPS, Cue, Tok
 
 _PHRASES_CACHE: dict[tuple[str, ...], dict[str, list[list[str]]]] = {}
 

@@ -5,7 +5,8 @@ the rules of :mod:`.relations`.
 
 from __future__ import annotations
 
-from .cues import CLAUSE_DEPS, LIST_GLUE, Cue, Tok
+from .cues import LIST_GLUE
+from .tokens import CLAUSE_DEPS, Cue, Tok
 
 # Words that head a clause of their own; a path up the parse stops at them.
 PREDICATES = {"VERB", "AUX", "ADJ"}

@@ -1,0 +1,235 @@
+"""Who is a party to a deal and who only qualifies one, describes one or buys one.
+
+:mod:`.relations` gives each retailer the cue that governs it; these tests say whether the
+retailer is a party at all, and for sentences naming no retailer which description speaks for
+one:
+- kinship qualifies and is no party: "Monoprix, filiale de Casino, …", "owned by", "l'enseigne
+  du groupe X";
+- a retailer listed with the actor ("les plateformes partenaires (Amazon, Uber Eats, …)") is a
+  peer, not a party; a retailer that offers something itself ("Tesco has never offered the
+  lockers") is not the one denying an approach;
+- a definite description ("le distributeur", "l'enseigne", "the grocer") as the subject or the
+  object of a deal is a retailer the text is speaking of;
+- an unknown name after a purchase word is a retailer only where the parse makes it the object
+  of the actor's acquisition.
+"""
+
+from __future__ import annotations
+
+from .lexicon import fold
+from .syntax import CLAUSE_ENDS, LIST_GLUE, ancestor_distance, subjects_of, verb_of
+from .tokens import Cue, Tok
+
+# Nouns a retailer is described by ("le distributeur", "the grocer"): as a subject or an object
+# they stand for a retailer named nearby; as the active subject of a purchase they make a
+# retailer the buyer, so the purchase is not the actor's.
+RETAIL_DESCRIPTIONS = {
+    "enseigne",
+    "distributeur",
+    "chaine",
+    "detaillant",
+    "retailer",
+    "grocer",
+    "chain",
+    "groupement",
+    "cooperative",
+    "specialiste",
+    "numero",
+    "supermarket",
+    "supermarche",
+}
+
+
+DEFINITE = {
+    "le",
+    "la",
+    "les",
+    "l'",
+    "ce",
+    "cet",
+    "cette",
+    "son",
+    "sa",
+    "leur",
+    "the",
+    "this",
+    "its",
+}
+
+
+BE = {"be", "is", "was", "were", "been", "being", "are", "etre", "ete"}
+
+
+_BANNERS = {"enseigne", "marque", "banner", "brand", "chaine", "chain"}
+
+
+# Nouns that qualify a company by another ("filiale du groupe Casino", "owner of Monoprix").
+_KIN = {
+    "filiale",
+    "proprietaire",
+    "propriete",
+    "mere",
+    "maison-mere",
+    "branche",
+    "parent",
+    "owner",
+    "subsidiary",
+    "unit",
+    "enseigne",
+    "marque",
+    "banner",
+    "brand",
+}
+
+
+def kin(toks: list[Tok], r: int, parsed: bool) -> bool:
+    """The name is the genitive complement of a kinship noun ("filiale du groupe Casino",
+    "l'enseigne parisienne du groupe Casino"): it qualifies another company. An apposition
+    ("son enseigne Monoprix") names the company itself."""
+    if parsed:
+        head = toks[r].head
+        genitive = any(
+            t.head == r and t.dep == "case" and t.low in ("de", "du", "d'", "des", "of")
+            for t in toks[max(0, r - 3) : r]
+        )
+        if head < 0 or not genitive or not toks[r].dep.startswith("nmod"):
+            return False
+        noun = toks[head].lemma if toks[head].lemma in _KIN else toks[head].low
+        if noun in _BANNERS:  # "l'enseigne du groupe Casino", not "l'enseigne d'hypermarchés X"
+            return any(
+                w in ("groupe", "group") for w in (fold(toks[r].text).split()[0], toks[r - 1].low)
+            )
+        return noun in _KIN
+    before = [t.low for t in toks[max(0, r - 3) : r]]
+    if "by" in before and any(w in ("owned", "controlled") for w in before):
+        return True  # "the upmarket chain owned by the John Lewis Partnership"
+    return any(w in _KIN for w in before) and any(w in ("de", "du", "of") for w in before)
+
+
+def listed_with_actor(toks: list[Tok], kinds: dict[int, str], r: int) -> bool:
+    """The name is one of a list of three or more that the actor belongs to ("les plateformes
+    (Amazon, Uber Eats, Deliveroo)"): a peer of the actor. Two names joined ("entre Monoprix
+    et Amazon") are the two parties."""
+    lo = hi = r
+    while lo > 0 and (toks[lo - 1].ent >= 0 or toks[lo - 1].low in LIST_GLUE):
+        lo -= 1
+    while hi + 1 < len(toks) and (toks[hi + 1].ent >= 0 or toks[hi + 1].low in LIST_GLUE):
+        hi += 1
+    members = [k for k in range(lo, hi + 1) if toks[k].ent >= 0]
+    return len(members) >= 3 and any(kinds.get(k) == "actor" for k in members)
+
+
+# Approach words whose active subject is the one who approaches.
+_APPROACH_WORDS = {
+    "approcher",
+    "demarcher",
+    "proposer",
+    "offrir",
+    "solliciter",
+    "offer",
+    "approach",
+}
+
+
+def active_offer(toks: list[Tok], r: int, cue: Cue, parsed: bool) -> bool:
+    """A negated approach word whose active subject is the retailer itself."""
+    if toks[cue.first].lemma not in _APPROACH_WORDS:
+        return False
+    if parsed:
+        return (
+            toks[cue.first].pos == "VERB"
+            and toks[r].dep == "nsubj"
+            and toks[r].head in (cue.first, verb_of(toks, cue))
+        )
+    span = toks[r + 1 : cue.first] if r < cue.first else []
+    return bool(span) and not any(t.low in BE for t in span)
+
+
+def described_subject(toks: list[Tok], cue: Cue) -> bool:
+    """The cue's verb has for subject a definite description of a retailer ("le distributeur
+    met un terme à…", "l'enseigne a signé…"): the retailer the text is speaking of."""
+    if not any(t.head >= 0 for t in toks):
+        return False
+    verb = verb_of(toks, cue)
+    if _time_adjunct(toks, cue):
+        return False  # "Après des mois de discussions, le distributeur accueille…": the past
+    for j in subjects_of(toks, verb, cue):
+        tok = toks[j]
+        # "l'enseigne nordiste aurait été approchée", "serait citée comme une cible"
+        passive = tok.dep == "nsubj:pass" and cue.base in ("approached", "rumored")
+        if (tok.dep == "nsubj" or passive) and tok.ent < 0 and tok.lemma in RETAIL_DESCRIPTIONS:
+            return any(t.head == j and t.lemma in DEFINITE | {"l'"} for t in toks)
+    return False
+
+
+_TIME_CASES = {"apres", "avant", "depuis", "malgre", "after", "before", "despite"}
+
+
+def _time_adjunct(toks: list[Tok], cue: Cue) -> bool:
+    """The cue sits in an adjunct of time or concession ("Après des mois de discussions")."""
+    k = cue.first
+    for _ in range(3):
+        if any(t.head == k and t.dep == "case" and t.low in _TIME_CASES for t in toks):
+            return True
+        if k < 0 or toks[k].head < 0 or toks[k].dep.startswith(("nsubj", "obj", "ROOT")):
+            return False
+        k = toks[k].head
+    return False
+
+
+def described_object(toks: list[Tok], cue: Cue) -> bool:
+    """The cue's object, a few words after it, is a definite description of a retailer
+    ("racheter le distributeur de Minneapolis", "approached the grocer")."""
+    for k in range(cue.last + 1, min(len(toks), cue.last + 4)):
+        tok = toks[k]
+        if tok.low in CLAUSE_ENDS or tok.low in (",", ";", ":") or tok.ent >= 0:
+            return False
+        if tok.lemma in RETAIL_DESCRIPTIONS or tok.low in RETAIL_DESCRIPTIONS:
+            return k > 0 and toks[k - 1].lemma in DEFINITE | {"l'"}
+    return False
+
+
+def bought_by_actor(
+    toks: list[Tok], kinds: dict[int, str], r: int, cues: list[Cue], presence: str
+) -> bool:
+    """Token ``r`` (an unknown name) is the object of an acquisition whose agent is the actor:
+    under the cue in the parse ("Amazon a racheté X", "le rachat de X par Amazon"), the actor
+    being the subject of its verb (or of the verb it depends on), its "par" agent, or — no
+    subject at all — the last company named before it. A pronoun or a description ("il", "le
+    groupe américain") stands for the actor where the sentence's presence says so."""
+    if presence not in ("named", "periphrase", "pronoun") or not any(t.head >= 0 for t in toks):
+        return False
+    for cue in cues:
+        if cue.status != "acquired" or cue.negated or cue.goal:
+            continue
+        verb = verb_of(toks, cue)
+        if ancestor_distance(toks, r, set(cue.tokens) | {verb}) is None:
+            continue
+        agent = _deal_agent(toks, kinds, cue, verb, presence)
+        if agent:
+            return True
+    return False
+
+
+def _deal_agent(toks: list[Tok], kinds: dict[int, str], cue: Cue, verb: int, presence: str) -> bool:
+    described = presence in ("periphrase", "pronoun")
+    for k in range(cue.last + 1, min(len(toks), cue.last + 8)):
+        if toks[k].low in ("par", "by"):
+            nxt = next((j for j in range(k + 1, min(len(toks), k + 4)) if j in kinds), None)
+            if nxt is not None:
+                return kinds[nxt] == "actor"
+            return described
+        if toks[k].low in CLAUSE_ENDS or toks[k].low in (",", ";", ":"):
+            break
+    chain = [verb]
+    if toks[verb].dep in ("xcomp", "advcl", "ccomp") and toks[verb].head >= 0:
+        chain.append(toks[verb].head)
+    for v in chain:
+        subjects = subjects_of(toks, v, cue)
+        if not subjects:
+            continue
+        if any(kinds.get(j) == "actor" for j in subjects):
+            return True
+        return described and all(j not in kinds and toks[j].text[:1].islower() for j in subjects)
+    before = [j for j in range(cue.first) if j in kinds]
+    return bool(before) and kinds[before[-1]] == "actor"

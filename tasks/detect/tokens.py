@@ -1,0 +1,146 @@
+"""The token and cue records every stage shares, and the little that reads a token alone.
+
+A sentence is a list of :class:`Tok`, from spaCy for French (lemma, part of speech, dependency,
+``Mood=Cnd``) or from a rule tokenizer for English (lemma by suffix rule); a :class:`Cue` is a
+status word found among them (:mod:`.cues`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .lexicon import fold
+
+# "que" opens a subordinate clause: the negation of "on ne cache plus qu'Amazon a pris contact"
+# is not the contact's.
+CLAUSE_BREAK = {
+    ",",
+    ";",
+    ":",
+    "mais",
+    "but",
+    "tandis",
+    "whereas",
+    "while",
+    "—",
+    "–",
+    "(",
+    ")",
+    "que",
+    "qu'",
+}
+
+
+CLAUSE_DEPS = {"conj", "parataxis", "advcl", "ccomp", "acl:relcl", "acl"}
+
+
+DETERMINERS = {
+    "le",
+    "la",
+    "l'",
+    "les",
+    "un",
+    "une",
+    "son",
+    "sa",
+    "ses",
+    "leur",
+    "the",
+    "a",
+    "an",
+    "its",
+    "their",
+    "this",
+}
+
+
+_EN_TOKEN = re.compile(r"n't|\w+(?:[-']\w+)*|[^\w\s]")
+
+
+@dataclass
+class Tok:
+    """One token, whatever produced it; ``head`` is -1 without a parse."""
+
+    text: str
+    lemma: str
+    low: str
+    pos: str = ""
+    dep: str = ""
+    head: int = -1
+    cnd: bool = False
+    ent: int = -1  # index into the sentence's entities, -1 for none
+    actor: bool = False  # the entity is the actor
+    plup: bool = False  # a verb in the pluperfect ("avait approché"): background, not news
+
+
+@dataclass
+class Cue:
+    """A status cue found in a sentence and what its surroundings make of it."""
+
+    status: str
+    first: int
+    last: int
+    text: str
+    negated: bool = False
+    conditional: bool = False
+    goal: str = ""  # "", "purpose" or "intention"
+    rule: str = "lemma"
+    tokens: list[int] = field(default_factory=list)
+    base: str = ""  # the status before goal handling
+    background: bool = False  # told in the pluperfect: a recap of what had happened
+
+
+def english_lemma(word: str, irregular: dict[str, str]) -> str:
+    """A rough English lemma: irregular table, then -ies/-ied/-ing/-ed/-es/-s suffix rules."""
+    w = word.lower()
+    if w in irregular:
+        return irregular[w]
+    if len(w) <= 3:
+        return w
+    for suffix, repl in (("ies", "y"), ("ied", "y"), ("ying", "y")):
+        if w.endswith(suffix):
+            return w[: -len(suffix)] + repl
+    for suffix in ("ing", "ed"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            stem = w[: -len(suffix)]
+            if len(stem) >= 2 and stem[-1] == stem[-2] and stem[-1] not in "lsfz":
+                return stem[:-1]
+            if stem.endswith(("at", "us", "ir", "iv", "ur", "rg", "ac", "lv", "os", "uc")):
+                return stem + "e"
+            return stem
+    if w.endswith(("ches", "shes", "sses", "xes")):
+        return w[:-2]
+    if w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+def english_tokens(sentence: str, irregular: dict[str, str]) -> list[tuple[Tok, int]]:
+    """English tokens with their character offsets in ``sentence``."""
+    out = []
+    for match in _EN_TOKEN.finditer(sentence):
+        word = match.group(0)
+        low = fold(word)
+        out.append((Tok(word, english_lemma(low, irregular), low), match.start()))
+    return out
+
+
+def phrase_key(tok: Tok) -> str:
+    """A present-tense verb the tagger took for a noun or an adjective ("Leclerc ferme la
+    porte"): its infinitive, tried only for cues of several words, where the words after it
+    confirm the reading (alone, "approche" stays the noun)."""
+    if tok.pos in ("VERB", "AUX") or len(tok.low) < 4 or not tok.low.endswith("e"):
+        return ""
+    return tok.low + "r"
+
+
+def as_verb(tok: Tok) -> str:
+    """A verb the tagger took for a noun ("Système U et Amazon négocient…", "se séparent"):
+    its first-group infinitive, from a plural or imperfect ending."""
+    low = tok.low
+    if tok.pos not in ("VERB", "AUX") and len(low) > 5:
+        for end in ("aient", "ait", "ent"):
+            if low.endswith(end):
+                return low.removesuffix(end) + "er"
+    return tok.lemma

@@ -1,0 +1,91 @@
+"""Selling through the actor, read from the sentence's shape.
+
+A trade word (vendre, proposer, livrer, boutique…; sell, offer, list…) whose place is the actor
+("vend une sélection de ses produits sur Amazon", "sur la place de marché d'Amazon", "through
+Amazon's marketplace"), or whose customers are the actor's ("livre ses surgelés aux abonnés
+d'Amazon"), or the actor chosen as the channel ("a choisi Amazon pour…"): a partnership cue,
+found beside the watchlist's lemma cues (:mod:`.cues`).
+"""
+
+from __future__ import annotations
+
+from .lexicon import VenueWords
+from .tokens import CLAUSE_BREAK, DETERMINERS, Tok, as_verb, phrase_key
+
+_VENUE = (("venue",), "partnership", False)
+
+
+_LINKS = {"de", "d'", "du", "des", "of", "'s", "en", "ligne", "marche", "online"} | DETERMINERS
+
+
+_BEFORE_CHOSEN = DETERMINERS | {"pour", "for"}  # "a opté pour Amazon", "chose the US group"
+
+
+def venue_cues(
+    toks: list[Tok], words: VenueWords, taken: set[int]
+) -> list[tuple[int, list[int], list[tuple[tuple[str, ...], str, bool]]]]:
+    """Selling through the actor, read from the sentence's shape: a trade word, then the actor
+    as its place ("vend ses produits sur Amazon Prime Now", "sur la place de marché d'Amazon")
+    or as whose customers are served ("aux abonnés d'Amazon"); or the actor chosen."""
+    out: list[tuple[int, list[int], list[tuple[tuple[str, ...], str, bool]]]] = []
+    platforms = words.platforms | words.audience
+    for j, tok in enumerate(toks):
+        if j in taken:
+            continue
+        if tok.lemma in words.chosen or tok.low in words.chosen:
+            k = _skip(toks, j + 1, _BEFORE_CHOSEN)
+            if k < len(toks) and toks[k].actor:
+                out.append((j, [j], [_VENUE]))
+            continue
+        place = tok.low in words.places
+        if not place and tok.low not in words.to:
+            continue
+        k = _skip(toks, j + 1, DETERMINERS)
+        if k < len(toks) and word_in(toks[k], platforms):
+            if not place and not word_in(toks[k], words.audience):
+                continue
+            k = _skip(toks, k + 1, _LINKS, 4)
+            if (
+                k < len(toks)
+                and not toks[k].actor
+                and (toks[k].pos == "ADJ" or toks[k].dep == "amod")
+            ):
+                k = _skip(toks, k + 1, _LINKS, 3)  # "le service express d'Amazon"
+        elif not place:
+            continue
+        if k >= len(toks) or not toks[k].actor:
+            continue
+        trade = None
+        for m in range(j - 1, max(-1, j - 10), -1):
+            if toks[m].low in CLAUSE_BREAK and toks[m].low != ",":
+                break
+            if m not in taken and toks[m].ent < 0 and word_in(toks[m], words.trade):
+                trade = m
+                break
+        if trade is None:
+            # further back, where the parse hangs the place on the trade word ("commercialise
+            # depuis le printemps une sélection de ses plats surgelés sur Amazon")
+            m, steps = toks[k].head, 0
+            while 0 <= m < j and steps < 4 and trade is None:
+                if m not in taken and toks[m].ent < 0 and word_in(toks[m], words.trade):
+                    trade = m
+                m, steps = toks[m].head, steps + 1
+        if trade is not None:
+            out.append((trade, [trade, j], [_VENUE]))
+            taken.update((trade, j))
+    return out
+
+
+def _skip(toks: list[Tok], k: int, words: set[str], most: int = 2) -> int:
+    """The first token from ``k`` on that is not one of ``words`` (at most ``most`` skipped)."""
+    end = min(len(toks), k + most)
+    while k < end and toks[k].low in words:
+        k += 1
+    return k
+
+
+def word_in(tok: Tok, words: frozenset[str]) -> bool:
+    """The token is one of ``words``, as itself or as a verb the tagger missed or took for the
+    noun ("livre": livrer)."""
+    forms = (tok.lemma, tok.low, as_verb(tok), phrase_key(tok), tok.lemma + "r")
+    return any(form in words for form in forms)
