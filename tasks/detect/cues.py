@@ -143,8 +143,13 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
             for t in talks
         ):
             cue.goal = cue.goal or "purpose"  # the deal is what the approach or the talks are about
-        if cue.base in DEALS and any(0 < cue.first - r.first <= 10 for r in rumours):
-            cue.goal = "intention"  # "une rumeur prête à Amazon l'envie de racheter X"
+        if cue.base in DEALS and any(
+            (0 < cue.first - r.first <= 10 and not _held(toks, cue.first))
+            or r.first - cue.last == 1
+            for r in rumours
+        ):
+            # "une rumeur prête à Amazon l'envie de racheter X", "takeover rumours"
+            cue.goal = "intention"
     for end in [c for c in cues if c.base == "ended"]:
         for deal in [c for c in cues if c.base == "partnership" and 0 < c.first - end.last <= 4]:
             end.tokens, end.last = end.tokens + deal.tokens, deal.last
@@ -154,14 +159,15 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
         c
         for c in cues
         if not (
-            c.status in ("approached", "in_talks", "rumored")
+            c.base not in ("declined", "denied", "ended")
             and any(
                 0 < c.first - r.last <= 4
                 and not any(t.low in CLAUSE_BREAK for t in toks[r.last + 1 : c.first])
                 for r in refusals
             )
         )
-    ]  # "dément toute discussion", "refused any talks": the talks are what is refused
+    ]  # "dément toute discussion", "refused any talks", "n'a jamais été question de s'allier":
+    # the talks or the deal are what is refused
     courtship = any(c.status not in DEALS for c in cues if not c.goal)
     kept: list[Cue] = []
     for cue in cues:
@@ -556,6 +562,13 @@ def _expected(toks: list[Tok], near: list[int]) -> bool:
 
 
 _POSSESSIVES = {"son", "sa", "ses", "leur", "leurs", "its", "their", "his", "her"}
+
+
+def _held(toks: list[Tok], first: int) -> bool:
+    """A deal noun someone holds: "son rachat", "Amazon's purchase of …" (a fact, not a wish)."""
+    return _possessed(toks, first) or (
+        first > 0 and toks[first].pos not in ("VERB", "AUX") and toks[first - 1].ent >= 0
+    )
 
 
 def _possessed(toks: list[Tok], first: int) -> bool:

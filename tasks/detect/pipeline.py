@@ -264,8 +264,11 @@ def _read_relations(
                 lex.watchlist.remember_discovered(ent.id, ent.text)
             if cue.background:
                 rule += "+background"
-            if cue.status == _settled(lex, ent):
+            settled = _settled(lex, ent)
+            if cue.status == settled:
                 rep = False  # on the record: a fact whoever reports it
+            elif settled is not None and cue.status not in DEALS:
+                continue  # bought long ago: the speculation of the day is about someone else
             if titled and sentence.paragraph == 0:
                 rule += "+headline"
             status = cue.status
