@@ -147,6 +147,8 @@ _NAME_STOP = {
     "Dans",
     "Pour",
 }
+# Prepositions of place: the name after them is a town ("À Caen, une épicerie fine…").
+_PLACE_WORDS = {"À", "A", "Au", "Aux", "En", "In", "At"}
 
 
 @dataclass(frozen=True)
@@ -470,6 +472,8 @@ def _discover_after(
         if not found:
             continue
         words = found.group(1).split()
+        if words and words[0] in _PLACE_WORDS:
+            continue  # "À Caen, une épicerie fine…": a place, then the shop
         while words and words[0] in _NAME_STOP:
             words.pop(0)
         name = " ".join(words)

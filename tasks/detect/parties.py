@@ -95,6 +95,9 @@ def kin(toks: list[Tok], r: int, parsed: bool) -> bool:
         if head < 0 or not genitive or not toks[r].dep.startswith("nmod"):
             return False
         noun = toks[head].lemma if toks[head].lemma in _KIN else toks[head].low
+        if noun not in _KIN and toks[head].dep.startswith("nmod") and toks[head].head >= 0:
+            up = toks[toks[head].head]  # "l'enseigne de proximité du groupe Casino"
+            noun = up.lemma if up.lemma in _KIN else up.low
         if noun in _BANNERS:  # "l'enseigne du groupe Casino", not "l'enseigne d'hypermarchés X"
             return any(
                 w in ("groupe", "group") for w in (fold(toks[r].text).split()[0], toks[r - 1].low)
@@ -136,11 +139,17 @@ def active_offer(toks: list[Tok], r: int, cue: Cue, parsed: bool) -> bool:
     if toks[cue.first].lemma not in _APPROACH_WORDS:
         return False
     if parsed:
-        return (
-            toks[cue.first].pos == "VERB"
-            and toks[r].dep == "nsubj"
-            and toks[r].head in (cue.first, verb_of(toks, cue))
-        )
+        subject, steps = r, 0
+        while toks[subject].dep == "conj" and toks[subject].head >= 0 and steps < 4:
+            subject, steps = toks[subject].head, steps + 1  # "Leclerc et Système U ne proposent"
+        verb = verb_of(toks, cue)
+        if toks[cue.first].pos != "VERB":
+            return False
+        if toks[subject].dep == "nsubj":
+            return toks[subject].head in (cue.first, verb)
+        # "Leclerc et Système U, très implantés ici, ne proposent pas…": a name set apart
+        # before a verb the parse left without a subject
+        return toks[subject].dep == "ROOT" and subject < cue.first and not subjects_of(toks, verb)
     span = toks[r + 1 : cue.first] if r < cue.first else []
     return bool(span) and not any(t.low in BE for t in span)
 
