@@ -535,7 +535,7 @@ def _apposition_after_re(lex: Lexicon) -> re.Pattern[str]:
     if key not in _AFTER:
         singular = sorted({n for n in lex.retail_nouns if not n.endswith("s")})
         _AFTER[key] = re.compile(
-            r", (?:(?:la|le|une|un|l'|a|an|the) ?)?(?:[a-z-]+ )?(?:"
+            r", (?:(?:la|le|une|un|l'|a|an|the) ?)?(?:[a-z0-9-]+ ){0,2}(?:"
             + trie_pattern(singular)
             + r")\b"
         )

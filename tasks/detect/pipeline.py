@@ -164,6 +164,11 @@ def _told_before(toks: list[Tok], cue: Cue) -> bool:
     )
 
 
+def _from_sources(toks: list[Tok]) -> bool:
+    """The sentence is told on anonymous sources' word ("de source proche du dossier")."""
+    return any(t.low in ("source", "sources", "familiar") for t in toks)
+
+
 def _retailers(toks: list[Tok], ents: list[Ent]) -> tuple[set[str], set[str]]:
     """The sentence's retailers that may be parties, and those that only qualify another
     ("L'enseigne de centre-ville, propriété de Casino, a signé…")."""
@@ -264,6 +269,8 @@ def _read_relations(
                 lex.watchlist.remember_discovered(ent.id, ent.text)
             if cue.background:
                 rule += "+background"
+            if cue.status == "denied" and cue.negated and _from_sources(toks):
+                continue  # "X n'a pas été approché, selon une source": no one denies anything
             settled = _settled(lex, ent)
             if cue.status == settled:
                 rep = False  # on the record: a fact whoever reports it
