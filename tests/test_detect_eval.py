@@ -94,26 +94,33 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
 
 
 @pytest.mark.parametrize(
-    ("name", "mentions", "retailers"),
+    ("name", "mentions", "retailers", "reported"),
     [
-        # floors just under the figures reached at the end of sessions 2 and 3 (see the notes):
-        # these sets were written blind, measured once, then read to find general rules, so
-        # they now guard against regressions; the held-out set (heldout.jsonl) is not here
-        ("blind-0.jsonl", 0.97, 0.97),
-        ("blind-a.jsonl", 0.81, 0.88),
-        ("blind-b.jsonl", 0.81, 0.87),
-        ("blind-c.jsonl", 0.87, 0.93),
-        ("blind-d.jsonl", 0.83, 0.86),
-        ("blind-e.jsonl", 0.84, 0.87),
-        ("blind-f.jsonl", 0.81, 0.85),
-        ("blind-g.jsonl", 0.84, 0.86),
-        ("blind-h.jsonl", 0.85, 0.89),
-        ("blind-i.jsonl", 0.91, 0.93),
-        ("blind-j.jsonl", 0.86, 0.91),
-        ("blind-k.jsonl", 0.90, 0.90),
+        # floors just under the figures reached at the end of sessions 2 to 4 (see the notes):
+        # these sets were written blind and measured once; all but blind-p were then read to
+        # find general rules, so they guard against regressions. The held-out set
+        # (heldout.jsonl) is not here: it is measured, never tuned on.
+        ("blind-0.jsonl", 0.97, 0.97, 0.93),
+        ("blind-a.jsonl", 0.81, 0.88, 0.93),
+        ("blind-b.jsonl", 0.86, 0.90, 0.93),
+        ("blind-c.jsonl", 0.91, 0.95, 0.93),
+        ("blind-d.jsonl", 0.83, 0.86, 0.93),
+        ("blind-e.jsonl", 0.84, 0.88, 0.93),
+        ("blind-f.jsonl", 0.86, 0.88, 0.93),
+        ("blind-g.jsonl", 0.86, 0.87, 0.93),
+        ("blind-h.jsonl", 0.88, 0.90, 0.93),
+        ("blind-i.jsonl", 0.92, 0.94, 0.93),
+        ("blind-j.jsonl", 0.88, 0.89, 0.93),
+        ("blind-k.jsonl", 0.90, 0.90, 0.93),
+        ("blind-l.jsonl", 0.88, 0.92, 0.93),
+        ("blind-m.jsonl", 0.85, 0.87, 0.93),
+        ("blind-n.jsonl", 0.82, 0.85, 0.92),
+        ("blind-p.jsonl", 0.76, 0.79, 0.93),  # not read yet: the next round's material
     ],
 )
-def test_no_regression_on_blind_sets(name: str, mentions: float, retailers: float) -> None:
+def test_no_regression_on_blind_sets(
+    name: str, mentions: float, retailers: float, reported: float
+) -> None:
     items = [
         json.loads(line)
         for line in (BLIND / name).read_text(encoding="utf-8").splitlines()
@@ -123,4 +130,4 @@ def test_no_regression_on_blind_sets(name: str, mentions: float, retailers: floa
     assert scores.relevance.f1 >= 0.95
     assert scores.mentions.f1 >= mentions
     assert scores.retailers.f1 >= retailers
-    assert scores.reported_accuracy >= 0.93
+    assert scores.reported_accuracy >= reported
