@@ -153,10 +153,8 @@ def _people(text: str, sentences: list[Sentence], roles: list[_Role]) -> dict[st
             ):
                 found = match  # "le PDG de Carrefour, Alexandre Bompard"
                 break
-        if found is None or any(
-            found.start() < c.end and c.start < found.end() for c in [role.company]
-        ):
-            continue
+        if found is None or (found.start() < role.company.end and role.company.start < found.end()):
+            continue  # the name is the company's own ("Michel-Édouard Leclerc")
         name = found.group(0)
         words = name.split()
         people[name] = role.company
@@ -298,8 +296,8 @@ def _asked(text: str, folded: str, title_end: int) -> list[tuple[str, int, int, 
     lead = folded[: blocks[first][0]]
     if pairs < 3 and not (pairs >= 2 and _ANNOUNCED.search(lead)):
         return []
-    pairs_from = zip(blocks[first:], question[first:], strict=True)
-    return [("Q" if q else "A", a, a, b) for (a, b), q in pairs_from]
+    rest = zip(blocks[first:], question[first:], strict=True)
+    return [("Q" if q else "A", a, a, b) for (a, b), q in rest]
 
 
 def _labelled(text: str, title_end: int) -> list[tuple[str, int, int, int]]:
