@@ -316,9 +316,6 @@ _EXEMPLIFYING = {"comme", "like"}
 LIST_GLUE = {",", "et", "and", "&", "ou", "or"}
 
 
-_DET = {"its", "their", "the", "his", "her"}  # "before its Whole Foods deal"
-
-
 def reference(toks: list[Tok], r: int, words: _Words) -> bool:
     """The name is a point of reference, not a party: the object of "après", "comme", "à
     l'instar de", "contrairement à", "after", "like", "unlike" (itself or the list it is part
@@ -345,7 +342,7 @@ def reference(toks: list[Tok], r: int, words: _Words) -> bool:
     j = r - 1
     if j >= 0 and toks[j].low == "," and not _listed_on(toks, r):
         return False  # "Unlike Tesco, Ocado signed…": the comma closes the reference
-    while j >= 0 and (toks[j].ent >= 0 or toks[j].low in LIST_GLUE or toks[j].low in _DET):
+    while j >= 0 and (toks[j].ent >= 0 or toks[j].low in LIST_GLUE or toks[j].low in _BEFORE_NAME):
         j -= 1
     if j < 0 or toks[j].low not in words.reference:
         return False
@@ -562,6 +559,7 @@ def _expected(toks: list[Tok], near: list[int]) -> bool:
 
 
 _POSSESSIVES = {"son", "sa", "ses", "leur", "leurs", "its", "their", "his", "her"}
+_BEFORE_NAME = _POSSESSIVES | {"the"}  # "before its Whole Foods deal"
 
 
 def _held(toks: list[Tok], first: int) -> bool:

@@ -55,21 +55,23 @@ def venue_cues(
             continue
         if k >= len(toks) or not toks[k].actor:
             continue
+
+        def is_trade(m: int) -> bool:
+            return m not in taken and toks[m].ent < 0 and word_in(toks[m], words.trade)
+
         trade = None
         for m in range(j - 1, max(-1, j - 10), -1):
             if toks[m].low in CLAUSE_BREAK and toks[m].low != ",":
                 break
-            if m not in taken and toks[m].ent < 0 and word_in(toks[m], words.trade):
+            if is_trade(m):
                 trade = m
                 break
-        if trade is None:
-            # further back, where the parse hangs the place on the trade word ("commercialise
-            # depuis le printemps une sélection de ses plats surgelés sur Amazon")
-            m, steps = toks[k].head, 0
-            while 0 <= m < j and steps < 4 and trade is None:
-                if m not in taken and toks[m].ent < 0 and word_in(toks[m], words.trade):
-                    trade = m
-                m, steps = toks[m].head, steps + 1
+        # further back, where the parse hangs the place on the trade word ("commercialise
+        # depuis le printemps une sélection de ses plats surgelés sur Amazon")
+        m, steps = toks[k].head, 0
+        while trade is None and 0 <= m < j and steps < 4:
+            trade = m if is_trade(m) else None
+            m, steps = toks[m].head, steps + 1
         if trade is not None:
             out.append((trade, [trade, j], [_VENUE]))
             taken.update((trade, j))
