@@ -90,8 +90,15 @@ def merge(found: list[Mention]) -> list[Mention]:
         superseded = court is not None and court.status in COURTSHIP[:3]
         if deal is not None and deal.status in ("acquired", "ended") and superseded:
             court = None
+        if deal is not None and court is not None and _asked(court):
+            court = None  # "Des casiers Amazon chez X ?" asks what the body states
         out.extend(m for m in (court, deal) if m is not None)
     return out
+
+
+def _asked(mention: Mention) -> bool:
+    """A rumour the detector made of a deal asked about in a question."""
+    return mention.status == "rumored" and "+question" in mention.rule
 
 
 def _better(new: Mention, old: Mention) -> bool:

@@ -88,6 +88,15 @@ def kin(toks: list[Tok], r: int, parsed: bool) -> bool:
     ("son enseigne Monoprix") names the company itself."""
     if parsed:
         head = toks[r].head
+        if toks[r].dep == "conj" and 0 <= head < r and toks[head].ent >= 0:
+            return kin(toks, head, parsed)  # "propriétaire d'Albert Heijn et de Delhaize"
+        if (
+            r >= 3
+            and toks[r - 1].low in ("de", "d'", "du", "of")
+            and toks[r - 2].low in ("et", "and")
+            and toks[r - 3].ent >= 0
+        ):
+            return kin(toks, r - 3, parsed)  # the same, however the parser joined them
         genitive = any(
             t.head == r and t.dep == "case" and t.low in ("de", "du", "d'", "des", "of")
             for t in toks[max(0, r - 3) : r]

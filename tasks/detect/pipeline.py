@@ -115,7 +115,7 @@ def _plan(lex: Lexicon, article: Article, topic: Ent | None, in_title: bool = Fa
                     and not lex.retail_noun_re.search(*segment)
                 ):
                     continue
-                plan.carried[sentence.index] = before
+                plan.carried[sentence.index] = _as_group(lex, article, sentence, before)
             elif topic is not None and any(e.kind == "actor" for e in ents):
                 if not lex.retail_noun_re.search(article.folded, sentence.start, sentence.end):
                     continue
@@ -179,6 +179,21 @@ def _retailers(toks: list[Tok], ents: list[Ent]) -> tuple[set[str], set[str]]:
         if t.ent >= 0 and ents[t.ent].kind == "retailer":
             (qualifiers if kin(toks, i, parsed) else parties).add(ents[t.ent].id)
     return parties, qualifiers
+
+
+_THE_GROUP = re.compile(r"(?<![\w])(?:le|du|au|the) group(?:e)?(?![\w])")
+
+
+def _as_group(lex: Lexicon, article: Article, sentence: Sentence, before: list[Ent]) -> list[Ent]:
+    """ "Le propriétaire d'Albert Heijn et de Delhaize … Le groupe a démenti": "le groupe"
+    after banners of one listed group is that group, not its banners."""
+    if not _THE_GROUP.search(article.folded, sentence.start, sentence.end):
+        return before
+    groups = {r.id: r.group for r in lex.watchlist.retailers}
+    parents = {groups.get(e.id) for e in before}
+    if len(parents) != 1 or None in parents:
+        return before
+    return [replace(before[0], id=parents.pop(), discovered=False)]
 
 
 def _antecedent(article: Article, sentence: Sentence) -> Ent | None:
@@ -290,7 +305,8 @@ def _read_relations(
             found.append(Mention(ent.id, status, rep, text, ent.discovered, cue.text, rule))
             reported_now[ent.id] = rep
         last_reported = reported_now
-    return merge(_hedged(_talks_not_held(_foreground(_fold_groups(lex, article, found)))))
+    found = _talks_not_held(_foreground(_fold_groups(lex, article, found)))
+    return merge(_hedged(_refused_deals(found)))
 
 
 _TALKS = {
@@ -317,6 +333,17 @@ def _talks_not_held(found: list[Mention]) -> list[Mention]:
             and "negation" in m.rule
             and (fold(m.cue).split() or [""])[-1] in _TALKS
         )
+    ]
+
+
+def _refused_deals(found: list[Mention]) -> list[Mention]:
+    """ "Nous avons décliné … l'accord aurait fait de nous un préparateur de commandes": where a
+    retailer says it refused, a deal only supposed is the one it refused."""
+    refused = {m.retailer for m in found if m.status in ("declined", "denied") and not m.reported}
+    return [
+        m
+        for m in found
+        if not (m.retailer in refused and m.status == "partnership" and m.reported)
     ]
 
 

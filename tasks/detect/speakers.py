@@ -48,6 +48,8 @@ _PERSON = re.compile(rf"{_NAME}(?: (?:de |d'|van |von |le |la |du )?{_NAME}){{1,
 _PRONOUN_SAID = re.compile(
     r"(?:-t-|-)(?:il|elle)\b|\b(?:he|she) (?:said|says|added|adds|explained|told)\b"
 )
+# How far back a pronoun attribution looks for the person it stands for: about a paragraph.
+_PRONOUN_REACH = 400
 _FIRST_PLURAL = re.compile(r"(?<![\w-])(?:nous|nos|notre|we|our|us)(?![\w-])")
 _SECOND = re.compile(r"(?<![\w-])(?:vous|vos|votre|you|your)(?![\w-])")
 # An attribution goes on the quote's sentence: « … », a déclaré…; "…," said…
@@ -84,8 +86,10 @@ def voices(
         speaker = _title_speaker(text, companies, people, start, end, title_end, roles)
         if speaker is None:
             speaker = _attributed(text, folded, sentences, companies, roles, people, start, end)
-        if speaker is None and last is not None and _PRONOUN_SAID.search(folded, end, end + 40):
-            speaker = last
+        if speaker is None and _PRONOUN_SAID.search(folded, end, end + 40):
+            # "raconte-t-il": the speaker of the quote before, or the person named last
+            named = _who(text, [], roles, people, max(0, start - _PRONOUN_REACH), start)
+            speaker = last or (named[-1][1] if named else None)
         if speaker is not None:
             last = speaker
             if not any(a <= start < b for a, b in covered):
