@@ -341,9 +341,7 @@ def _refused_deals(found: list[Mention]) -> list[Mention]:
     retailer says it refused, a deal only supposed is the one it refused."""
     refused = {m.retailer for m in found if m.status in ("declined", "denied") and not m.reported}
     return [
-        m
-        for m in found
-        if not (m.retailer in refused and m.status == "partnership" and m.reported)
+        m for m in found if not (m.retailer in refused and m.status == "partnership" and m.reported)
     ]
 
 
