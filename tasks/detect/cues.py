@@ -184,12 +184,15 @@ _ABOUT = {"about", "over", "on", "regarding", "sur", "concernant", "autour", "po
 
 
 def _topic_of(toks: list[Tok], talks: Cue, deal: Cue) -> bool:
-    """The deal is what the talks are about, told further on in the same clause."""
+    """The deal is what the talks are about, told further on in the same clause (an incise
+    between two commas allowed: "approached Waitrose, the upmarket chain, about a deal")."""
     between = toks[talks.last + 1 : deal.first]
+    breaks = [t.low for t in between if t.low in CLAUSE_BREAK]
     return (
-        0 < deal.first - talks.first <= 14
+        0 < deal.first - talks.first <= 20
         and any(t.low in _ABOUT for t in between)
-        and not any(t.low in CLAUSE_BREAK for t in between)
+        and set(breaks) <= {","}
+        and len(breaks) % 2 == 0
     )
 
 

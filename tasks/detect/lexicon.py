@@ -335,13 +335,18 @@ def compile_lexicon(watchlist: Watchlist) -> Lexicon:
         answer_stems=_cue_stems(watchlist, only=("approached", "declined", "denied", "ended")),
         venues=_venue_words(watchlist),
         weak_phrases=sorted(
-            (p for t in actor.weak_periphrases if len(p := fold_phrase(t).split()) >= 2),
+            (  # "l'américain" is two tokens to the parser: "l'" and "américain"
+                p
+                for t in actor.weak_periphrases
+                if len(p := _ELIDED.sub(r"\1 ", fold_phrase(t)).split()) >= 2
+            ),
             key=len,
             reverse=True,
         ),
     )
 
 
+_ELIDED = re.compile(r"(?<![\w])([ld]')")
 _COMPILED: dict[int, Lexicon] = {}
 
 

@@ -221,27 +221,33 @@ def _read_relations(
         parsed = parse_french(lex, article, picked)
     else:
         parsed = [english_sentence(lex, article, s) for s in picked]
+    all_ents = [
+        [e for e in article.ents if sentence.start <= e.start and e.end <= sentence.end]
+        for sentence in picked
+    ]
+    for sentence, toks, ents in zip(picked, parsed, all_ents, strict=True):
+        # the actor told by a description or a pronoun is marked before the cues are read, so
+        # that "vend sur la place de marché de l'américain" has its venue
+        if presences[sentence.index] == "periphrase":
+            _mark_description(lex, toks, ents)
+        elif presences[sentence.index] == "pronoun":
+            _mark_pronoun(toks, ents)
     all_cues = [
         [c for c in find_cues(lex, article.lang, toks) if not _about_other(toks, c)]
         for toks in parsed
     ]
-    bought = _bought(article, picked, parsed, all_cues, presences)
+    bought = _bought(picked, parsed, all_ents, all_cues, presences)
     found: list[Mention] = []
     last_reported: dict[str, bool] = {}
-    for sentence, toks, cues in zip(picked, parsed, all_cues, strict=True):
+    for sentence, toks, ents, cues in zip(picked, parsed, all_ents, all_cues, strict=True):
         reported_now: dict[str, bool] = {}
         if not cues:
             last_reported = reported_now
             continue
         by_press, markers = reported_markers(lex, article.lang, toks)
-        ents = [e for e in article.ents if sentence.start <= e.start and e.end <= sentence.end]
         ents = [replace(e, kind="other") if e.by_deal and e.id not in bought else e for e in ents]
         text = sentence_text(article.text, sentence)
         presence = presences[sentence.index]
-        if presence == "periphrase":
-            _mark_description(lex, toks, ents)
-        elif presence == "pronoun":
-            _mark_pronoun(toks, ents)
         extra = carried.get(sentence.index)
         words = words_of(lex, article.lang)
         rivalry = partial(competitor, toks, words=words)
@@ -552,19 +558,18 @@ _NOT_DEALS = {
 
 
 def _bought(
-    article: Article,
     picked: list[Sentence],
     parsed: list[list[Tok]],
+    all_ents: list[list[Ent]],
     all_cues: list[list[Cue]],
     presences: dict[int, str],
 ) -> set[str]:
     """The unknown names found after a purchase word (``by_deal``) that the parse confirms as
     bought by the actor somewhere in the article: those are retailers, wherever named."""
     out: set[str] = set()
-    if not any(e.by_deal for e in article.ents):
+    if not any(e.by_deal for ents in all_ents for e in ents):
         return out
-    for sentence, toks, cues in zip(picked, parsed, all_cues, strict=True):
-        ents = [e for e in article.ents if sentence.start <= e.start and e.end <= sentence.end]
+    for sentence, toks, ents, cues in zip(picked, parsed, all_ents, all_cues, strict=True):
         kinds = {i: ents[t.ent].kind for i, t in enumerate(toks) if t.ent >= 0}
         presence = presences[sentence.index]
         for r, tok in enumerate(toks):
