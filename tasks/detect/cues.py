@@ -228,15 +228,18 @@ def _idiom_tokens(toks: list[Tok], idioms: dict[str, list[tuple[str, ...]]]) -> 
     out: set[int] = set()
     if not idioms:
         return out
-    for i, tok in enumerate(toks):
+    words = [k for k, t in enumerate(toks) if t.low != "-"]  # a hyphen the parser split off
+    for j, i in enumerate(words):
+        tok = toks[i]
         for key in {tok.lemma, tok.low, _ELISION.get(tok.low, tok.low)}:
             for lemmas in idioms.get(key, ()):
                 n = len(lemmas)
-                if i + n <= len(toks) and all(
-                    w in (t.lemma, t.low, _ELISION.get(t.low, t.low))
-                    for w, t in zip(lemmas, toks[i : i + n], strict=True)
+                span = words[j : j + n]
+                if len(span) == n and all(
+                    w in (toks[k].lemma, toks[k].low, _ELISION.get(toks[k].low, toks[k].low))
+                    for w, k in zip(lemmas, span, strict=True)
                 ):
-                    out.update(range(i, i + n))
+                    out.update(range(span[0], span[-1] + 1))
     return out
 
 

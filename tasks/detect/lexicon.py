@@ -204,9 +204,11 @@ def _compile_cues(
 def _index_idioms(idioms: list[str]) -> dict[str, list[tuple[str, ...]]]:
     out: dict[str, list[tuple[str, ...]]] = {}
     for idiom in idioms:
-        lemmas = cue_lemmas(idiom)
-        if lemmas:
-            out.setdefault(lemmas[0], []).append(lemmas)
+        # "fusions-acquisitions" as one token or as the parser's three ("fusions", "-", …)
+        for form in {idiom, idiom.replace("-", " ")}:
+            lemmas = cue_lemmas(form)
+            if lemmas:
+                out.setdefault(lemmas[0], []).append(lemmas)
     return out
 
 

@@ -128,7 +128,28 @@ def listed_with_actor(toks: list[Tok], kinds: dict[int, str], r: int) -> bool:
     while hi + 1 < len(toks) and (toks[hi + 1].ent >= 0 or toks[hi + 1].low in LIST_GLUE):
         hi += 1
     members = [k for k in range(lo, hi + 1) if toks[k].ent >= 0]
+    first = members[0]
+    if (
+        kinds.get(first) == "actor"
+        and first > 0
+        and toks[first - 1].low in _PREPOSITIONS
+        and _conj_root(toks, r) != _conj_root(toks, first)
+    ):
+        # "pour livrer via Prime Now, Leclerc et Système U ont décliné": the actor closes
+        # one clause, the names open the next
+        return False
     return len(members) >= 3 and any(kinds.get(k) == "actor" for k in members)
+
+
+_PREPOSITIONS = {"via", "avec", "sur", "par", "de", "d'", "chez", "with", "on", "by", "through"}
+
+
+def _conj_root(toks: list[Tok], k: int) -> int:
+    """The first member of the coordination the token belongs to, by the parse."""
+    seen = 0
+    while toks[k].dep == "conj" and toks[k].head >= 0 and seen < len(toks):
+        k, seen = toks[k].head, seen + 1
+    return k
 
 
 # Approach words whose active subject is the one who approaches.
