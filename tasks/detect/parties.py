@@ -102,20 +102,35 @@ def kin(toks: list[Tok], r: int, parsed: bool) -> bool:
             for t in toks[max(0, r - 3) : r]
         )
         if head < 0 or not genitive or not toks[r].dep.startswith("nmod"):
-            return False
+            return _banner_of_group(toks, r)
         noun = toks[head].lemma if toks[head].lemma in _KIN else toks[head].low
         if noun not in _KIN and toks[head].dep.startswith("nmod") and toks[head].head >= 0:
             up = toks[toks[head].head]  # "l'enseigne de proximité du groupe Casino"
             noun = up.lemma if up.lemma in _KIN else up.low
         if noun in _BANNERS:  # "l'enseigne du groupe Casino", not "l'enseigne d'hypermarchés X"
-            return any(
-                w in ("groupe", "group") for w in (fold(toks[r].text).split()[0], toks[r - 1].low)
-            )
-        return noun in _KIN
+            return _named_group(toks, r)
+        return noun in _KIN or _banner_of_group(toks, r)
     before = [t.low for t in toks[max(0, r - 3) : r]]
     if "by" in before and any(w in ("owned", "controlled") for w in before):
         return True  # "the upmarket chain owned by the John Lewis Partnership"
     return any(w in _KIN for w in before) and any(w in ("de", "du", "of") for w in before)
+
+
+def _named_group(toks: list[Tok], r: int) -> bool:
+    return any(w in ("groupe", "group") for w in (fold(toks[r].text).split()[0], toks[r - 1].low))
+
+
+def _banner_of_group(toks: list[Tok], r: int) -> bool:
+    """ "la chaîne de magasins spécialisés du groupe Casino", however the parser hung it: a
+    banner noun a few words before "du groupe X", in the same apposition."""
+    if r < 1 or not _named_group(toks, r):
+        return False
+    for k in range(r - 1, max(-1, r - 8), -1):
+        if toks[k].low in (",", ";", ":", "(") or toks[k].ent >= 0:
+            return False
+        if toks[k].lemma in _BANNERS or toks[k].low in _BANNERS:
+            return True
+    return False
 
 
 def listed_with_actor(toks: list[Tok], kinds: dict[int, str], r: int) -> bool:

@@ -461,7 +461,8 @@ def _mark_pronoun(toks: list[Tok], ents: list[Ent]) -> None:
 def _ends_the_deal(toks: list[Tok], cues: list[Cue], ents: list[Ent]) -> bool:
     """The sentence ends a deal (a firm ``ended`` cue; those ending another thing are already
     dropped, see ``_about_other``) and names one retailer: its deal is the one ended."""
-    ends = any(c.status == "ended" and not c.negated and not c.goal for c in cues)
+    # an "ended" cue under negation is one that ends only so ("n'a pas été renouvelé")
+    ends = any(c.status == "ended" and not c.goal for c in cues)
     return ends and len({e.id for e in ents if e.kind == "retailer"}) == 1
 
 
