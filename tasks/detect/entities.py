@@ -464,10 +464,13 @@ def _discover_after(
         if any(word in _FINITE for word in rest):
             continue  # "Selon la lettre X, l'enseigne nordiste aurait…": a new clause's subject
         if re.match(
-            r"\s*(?:(?!(?:de|du|des|d')\b)[a-zà-ÿ-]+\s+){0,2}[A-ZÀ-Þ]",
+            r"\s*(?:(?!(?:de|du|des|d'|in|at|of|à|en|au|based|basée?s?)\b)[a-zà-ÿ-]+\s+){0,2}"
+            r"[A-ZÀ-Þ]",
             text[match.end() : match.end() + 40],
         ):
-            continue  # "à Paris, l'enseigne lyonnaise Comptoir Rhodanien": it introduces its own
+            # "à Paris, l'enseigne lyonnaise Comptoir Rhodanien": it introduces its own name;
+            # "a grocery chain based in Columbus" names a place
+            continue
         found = _NAME_BEFORE.search(text[max(0, comma - 60) : comma])
         if not found:
             continue
@@ -526,7 +529,10 @@ def _slug(name: str) -> str:
 
 # The name before an apposition, elided article allowed ("la direction d'Alpestre, la chaîne…"),
 # an English possessive name too ("Harwell's, the family-owned grocer").
-_NAME_BEFORE = re.compile(r"(?:(?<=\bd')|(?<=\bl')|(?<![\w']))(" + _NAME.pattern + r"(?:'s)?)$")
+# "Dorsey's Fresh Market": a founder's possessive may open the name
+_NAME_BEFORE = re.compile(
+    r"(?:(?<=\bd')|(?<=\bl')|(?<![\w']))((?:" + _CAP + r"'s )?" + _NAME.pattern + r"(?:'s)?)$"
+)
 _AFTER: dict[int, re.Pattern[str]] = {}
 
 

@@ -97,7 +97,15 @@ def after_incise(toks: list[Tok], r: int, cues: list[Cue]) -> Cue | None:
     close = next((j for j in range(k + 1, min(len(toks), k + 16)) if toks[j].low == ","), None)
     if close is None:
         return None
-    return next((c for c in cues if close < c.first <= close + 4), None)
+    if close + 2 < len(toks) and toks[close + 1].text[:1].isupper() and toks[close + 2].low == ",":
+        close += 2  # "based in Columbus, Ohio, said…": the place's own comma
+    reach = 4
+    if close + 1 < len(toks) and toks[close + 1].low in _SAID:
+        reach = 8  # "…, said Tuesday it has signed an agreement with Amazon"
+    return next((c for c in cues if close < c.first <= close + reach), None)
+
+
+_SAID = {"said", "says", "announced", "confirmed", "told", "indique", "annonce", "confirme"}
 
 
 _RELATIVES = {"qui", "dont", "lequel", "laquelle", "which", "who", "whose"}
