@@ -196,6 +196,18 @@ def _topic_of(toks: list[Tok], talks: Cue, deal: Cue) -> bool:
     )
 
 
+# Trade verbs that under "ne … plus" say a deal ended, though alone they are no cue.
+_TRADE = {"vendre", "proposer", "offre", "commercialiser", "distribuer", "sell", "offer"}
+
+
+def _no_longer(toks: list[Tok], first: int, head: int) -> bool:
+    """ "ne … plus", "no longer": what the cue says held before and holds no more."""
+    window = toks[max(0, first - 4) : head + 3]
+    return any(t.low == "plus" for t in window) or any(
+        a.low == "no" and b.low == "longer" for a, b in zip(window, window[1:], strict=False)
+    )
+
+
 def _maxim(toks: list[Tok], cue: Cue) -> bool:
     """An infinitive opening a general statement ("Refuser Amazon par principe, c'est laisser
     la place à d'autres"): a view, not something that happened."""
@@ -482,6 +494,10 @@ def _resolve(
     if negated and _without(toks, first):
         return None  # "sans qu'aucune négociation ne s'engage": nothing followed, nobody denies
     wanted = [o for o in options if o[2] == negated]
+    if negated and _no_longer(toks, first, head) and any(
+        o[1] == "partnership" or o[0][-1] in _TRADE for o in options
+    ):
+        wanted = [(options[0][0], "ended", True)]  # "ne vend plus sur Amazon": a deal that ended
     if not wanted:
         return None
     status = wanted[0][1]

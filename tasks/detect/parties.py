@@ -90,6 +90,8 @@ def kin(toks: list[Tok], r: int, parsed: bool) -> bool:
         head = toks[r].head
         if toks[r].dep == "conj" and 0 <= head < r and toks[head].ent >= 0:
             return kin(toks, head, parsed)  # "propriétaire d'Albert Heijn et de Delhaize"
+        if 0 <= head < r and toks[head].lemma in ("groupe", "group") and toks[head].ent < 0:
+            return kin(toks, head, parsed)  # "propriété du groupe belge Louis Delhaize"
         if (
             r >= 3
             and toks[r - 1].low in ("de", "d'", "du", "of")
