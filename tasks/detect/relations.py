@@ -267,6 +267,14 @@ def _nearest_cue(toks: list[Tok], k: int, cues: list[Cue]) -> Cue | None:
     return best[1] if best else None
 
 
+def _before_incise(toks: list[Tok], k: int) -> int:
+    """The token before a short incise set off by commas that ends just before ``k``."""
+    if k < 1 or toks[k - 1].low != ",":
+        return -1
+    opening = next((j for j in range(k - 2, max(-1, k - 9), -1) if toks[j].low == ","), None)
+    return -1 if opening is None else opening - 1
+
+
 _AUX_FORMS = {"a", "ont", "avait", "avaient", "aurait", "auraient", "has", "have", "had"}
 
 
@@ -289,6 +297,8 @@ def _responders(toks: list[Tok], kinds: dict[int, str], cue: Cue, parsed: bool) 
         just_before = [k for k in range(max(0, cue.first - 3), cue.first) if k in kinds]
         if just_before and kinds[just_before[-1]] == "retailer":
             return "named"  # "Intermarché dément…" even when the tagger misreads the verb
+        if kinds.get(_before_incise(toks, cue.first)) == "retailer":
+            return "named"  # "Système U, de son côté, dément…"
         after_aux = any(
             t.low in _AUX_FORMS for t in toks[max(0, cue.first - 4) : cue.first]
         )  # "a en revanche démenti": a participle the tagger misread

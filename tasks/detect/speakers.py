@@ -86,6 +86,8 @@ def voices(
         speaker = _title_speaker(text, companies, people, start, end, title_end, roles)
         if speaker is None:
             speaker = _attributed(text, folded, sentences, companies, roles, people, start, end)
+        if speaker is None:
+            speaker = _posted_by(text, folded, sentences, roles, people, end)
         if speaker is None and _PRONOUN_SAID.search(folded, end, end + 40):
             # "raconte-t-il": the speaker of the quote before, or the person named last
             named = _who(text, [], roles, people, max(0, start - _PRONOUN_REACH), start)
@@ -210,6 +212,41 @@ def _attributed(
         if named:
             return named[-1][1]
     return None
+
+
+# "« … » C'est par un message publié sur LinkedIn que le patron de X…": a post quoted alone,
+# its author told in the next sentence.
+_POSTED = re.compile(
+    r"\b(?:message|billet|post|publie|publiee|poste|postee|tweet|tweete|ecrit|posted|wrote"
+    r"|tweeted)\b"
+)
+
+
+def _posted_by(
+    text: str,
+    folded: str,
+    sentences: list[Sentence],
+    roles: list[_Role],
+    people: dict[str, Ent],
+    end: int,
+) -> Ent | None:
+    """The author of a quote that stands as a sentence of its own, from the post the next
+    sentence tells of."""
+    if not text[max(0, end - 3) : end].rstrip("»”\" ").endswith((".", "!", "?")):
+        return None
+    if not text[end:].lstrip()[:1].isupper():
+        return None
+    # the splitter may keep the quote and the next sentence as one
+    holder = next((s for s in sentences if s.start <= end < s.end), None)
+    if holder is None or holder.end - end < 20:
+        holder = next((s for s in sentences if s.start >= end), None)
+        if holder is None or holder.start - end > 3:
+            return None
+    start, stop = max(end, holder.start), holder.end
+    if not _POSTED.search(folded, start, stop):
+        return None
+    named = _who(text, [], roles, people, start, stop)
+    return named[0][1] if named else None
 
 
 def _title_speaker(
