@@ -111,6 +111,19 @@ _NAME_STOP = {
     "Leur",
     "Leurs",
     "Outre",
+    # roles: "Patron des Halles Cévenoles, une chaîne…" names the shop after them
+    "Patron",
+    "Patronne",
+    "Président",
+    "Présidente",
+    "Directeur",
+    "Directrice",
+    "Fondateur",
+    "Fondatrice",
+    "Gérant",
+    "Gérante",
+    "PDG",
+    "CEO",
     # days and months ("on Thursday, the grocer said")
     "Monday",
     "Tuesday",
@@ -349,8 +362,8 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
             continue
         name = " ".join(words)
         end = start + len(name)
-        if any(s < end and start < e for s, e in taken):
-            continue
+        if any(s < end and start < e for s, e in taken + [(o.start, o.end) for o in out]):
+            continue  # "l'enseigne Épicerie Lemoine": one name, not "Lemoine" again
         if lex.names.fullmatch(folded[start:end]):
             continue
         out.append(Ent("retailer", _slug(name), start, end, name, discovered=True))
@@ -477,7 +490,7 @@ def _discover_after(
         words = found.group(1).split()
         if words and words[0] in _PLACE_WORDS:
             continue  # "À Caen, une épicerie fine…": a place, then the shop
-        while words and words[0] in _NAME_STOP:
+        while words and (words[0] in _NAME_STOP or words[0] in ("de", "du", "des", "d'")):
             words.pop(0)
         name = " ".join(words)
         if len(name) < 3 or name.split()[0] in _NAME_STOP:

@@ -77,7 +77,7 @@ def voices(
     if not companies:
         return [], []
     roles = _roles(folded, companies)
-    people = _people(text, sentences, roles)
+    people = _people(text, sentences, roles) | _family(text, companies)
     speeches = _interview(text, folded, companies, roles, people, title_end)
     covered = [(s.start, s.end) for s in speeches]
     last: Ent | None = None
@@ -168,6 +168,19 @@ def _people(text: str, sentences: list[Sentence], roles: list[_Role]) -> dict[st
         initials = " ".join(w[0] + "." for w in words)
         people[initials] = people[initials.replace(" ", "")] = role.company
     return people
+
+
+def _family(text: str, companies: list[Ent]) -> dict[str, Ent]:
+    """People who bear a family firm's name ("Thomas Lemoine" of the Épicerie Lemoine): they
+    speak for it."""
+    out: dict[str, Ent] = {}
+    surnames = {e.text.split()[-1]: e for e in companies if e.kind == "retailer" and " " in e.text}
+    for match in _PERSON.finditer(text):
+        words = match.group(0).split()
+        company = surnames.get(words[-1])
+        if company is not None and match.group(0) != company.text:
+            out[match.group(0)] = company
+    return out
 
 
 def _who(
