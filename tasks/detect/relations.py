@@ -160,6 +160,13 @@ def _blocked(
     verb = verb_of(toks, cue)
     attached = {k for k in kinds if _nearest_cue(toks, k, cues) is cue}
     attached |= set(subjects_of(toks, verb, cue)) & set(kinds)
+    attached |= {  # "des contacts avec les équipes européennes d'Amazon Fresh"
+        a
+        for a in actor_toks
+        if 0 <= toks[a].head
+        and toks[toks[a].head].lemma in _PROXIES
+        and ancestor_distance(toks, toks[a].head, set(cue.tokens)) is not None
+    }
     if cue.base in _AGENTIVE and not attached & actor_toks:
         others = {k for k in attached if kinds[k] in ("rival", "retailer")}
         if any(kinds[k] == "rival" for k in others):
@@ -182,13 +189,39 @@ def _blocked(
         return True  # "l'enseigne reprend la place laissée par X": a retailer is the buyer
     if subj is None or subj[1] != "nsubj" or kinds.get(subj[0]) not in ("rival", "retailer"):
         return False
-    symmetric = cue.base in ("partnership", "in_talks")
+    # "Auchan a eu des contacts avec Amazon": contacts, as a noun, go both ways
+    symmetric = cue.base in ("partnership", "in_talks") or (
+        cue.base == "approached" and toks[cue.first].pos == "NOUN"
+    )
     k = subj[0]
     joined = any(  # "Amazon et Monoprix ont signé": the actor is the other subject
         0 <= j < len(toks) and j in actor_toks and toks[(j + k) // 2].low in ("et", "and", "&")
         for j in (k - 2, k + 2)
     )
     return cue.base in _AGENTIVE and not ((bool(attached & actor_toks) or joined) and symmetric)
+
+
+# People who act for a company: "les équipes d'Amazon", "Amazon's executives".
+_PROXIES = {
+    "equipe",
+    "equipes",
+    "dirigeant",
+    "dirigeants",
+    "representant",
+    "representants",
+    "emissaire",
+    "emissaires",
+    "responsable",
+    "responsables",
+    "team",
+    "teams",
+    "executive",
+    "executives",
+    "representative",
+    "representatives",
+    "official",
+    "officials",
+}
 
 
 def _partner_elsewhere(toks: list[Tok], kinds: dict[int, str], cue: Cue) -> bool:
