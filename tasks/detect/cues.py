@@ -387,8 +387,16 @@ def _keys(toks: list[Tok], i: int) -> set[str]:
     ):
         keys.add(low.rstrip("s").removesuffix("ee").removesuffix("e") + "er")
     keys.add(as_verb(tok))
-    if tok.pos == "VERB" and tok.lemma == low and low.endswith("e") and len(low) > 4:
-        keys.add(low + "r")  # a present the lemmatizer left as it was ("signe")
+    if (
+        tok.pos not in ("NOUN", "ADJ", "PROPN")
+        and tok.lemma == low
+        and low.endswith("e")
+        and len(low) > 4
+        and not (i + 1 < len(toks) and toks[i + 1].low == "à")
+    ):
+        # a present the lemmatizer left as it was ("signe"), or tagged as the conjunction
+        # "quitte à" though no "à" follows ("Biocoop quitte Amazon")
+        keys.add(low + "r")
     return keys
 
 

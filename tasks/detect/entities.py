@@ -474,7 +474,8 @@ def _discover_after(
     for match in _apposition_after_re(lex).finditer(folded):
         comma = match.start()
         rest = folded[match.end() : match.end() + 40].split()[:3]
-        if any(word in _FINITE for word in rest):
+        closed = folded[match.end() : match.end() + 1] == ","  # "X, the chain, has ended"
+        if not closed and any(word in _FINITE for word in rest):
             continue  # "Selon la lettre X, l'enseigne nordiste aurait…": a new clause's subject
         if re.match(
             r"\s*(?:(?!(?:de|du|des|d'|in|at|of|à|en|au|based|basée?s?)\b)[a-zà-ÿ-]+\s+){0,2}"

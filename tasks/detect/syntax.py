@@ -97,8 +97,17 @@ def after_incise(toks: list[Tok], r: int, cues: list[Cue]) -> Cue | None:
     close = next((j for j in range(k + 1, min(len(toks), k + 16)) if toks[j].low == ","), None)
     if close is None:
         return None
-    if close + 2 < len(toks) and toks[close + 1].text[:1].isupper() and toks[close + 2].low == ",":
-        close += 2  # "based in Columbus, Ohio, said…": the place's own comma
+    for width in (1, 2):  # "based in Columbus, Ohio, said…": the place's own comma
+        place = toks[close + 1 : close + 1 + width]
+        after = close + 1 + width
+        if (
+            len(place) == width
+            and all(t.text[:1].isupper() for t in place)
+            and after < len(toks)
+            and toks[after].low == ","
+        ):
+            close = after
+            break
     reach = 4
     if close + 1 < len(toks) and toks[close + 1].low in _SAID:
         reach = 8  # "…, said Tuesday it has signed an agreement with Amazon"
