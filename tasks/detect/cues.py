@@ -15,6 +15,7 @@ is a lemma sequence from the watchlist; what it means here depends on its surrou
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .lexicon import _ELISION, Lexicon, fold_phrase
 from .model import DEALS
@@ -204,7 +205,7 @@ def _no_longer(toks: list[Tok], first: int, head: int) -> bool:
     """ "ne … plus", "no longer": what the cue says held before and holds no more."""
     window = toks[max(0, first - 4) : head + 3]
     return any(t.low == "plus" for t in window) or any(
-        a.low == "no" and b.low == "longer" for a, b in zip(window, window[1:], strict=False)
+        a.low == "no" and b.low == "longer" for a, b in pairwise(window)
     )
 
 
@@ -502,8 +503,10 @@ def _resolve(
     if negated and _without(toks, first):
         return None  # "sans qu'aucune négociation ne s'engage": nothing followed, nobody denies
     wanted = [o for o in options if o[2] == negated]
-    if negated and _no_longer(toks, first, head) and any(
-        o[1] == "partnership" or o[0][-1] in _TRADE for o in options
+    if (
+        negated
+        and _no_longer(toks, first, head)
+        and any(o[1] == "partnership" or o[0][-1] in _TRADE for o in options)
     ):
         wanted = [(options[0][0], "ended", True)]  # "ne vend plus sur Amazon": a deal that ended
     if not wanted:

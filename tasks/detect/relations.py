@@ -163,7 +163,7 @@ def _blocked(
     attached |= {  # "des contacts avec les équipes européennes d'Amazon Fresh"
         a
         for a in actor_toks
-        if 0 <= toks[a].head
+        if toks[a].head >= 0
         and toks[toks[a].head].lemma in _PROXIES
         and ancestor_distance(toks, toks[a].head, set(cue.tokens)) is not None
     }

@@ -245,7 +245,7 @@ def _posted_by(
 ) -> Ent | None:
     """The author of a quote that stands as a sentence of its own, from the post the next
     sentence tells of."""
-    if not text[max(0, end - 3) : end].rstrip("»”\" ").endswith((".", "!", "?")):
+    if not text[max(0, end - 3) : end].rstrip('»”" ').endswith((".", "!", "?")):
         return None
     if not text[end:].lstrip()[:1].isupper():
         return None
