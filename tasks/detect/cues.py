@@ -139,9 +139,15 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
     talks = [c for c in cues if c.status in ("approached", "in_talks")]
     rumours = [c for c in cues if c.base == "rumored" and not c.negated]
     for cue in cues:
-        if cue.status in DEALS and any(
-            0 < cue.first - t.first <= 6 or abs(t.first - cue.first) <= 2 or _topic_of(toks, t, cue)
-            for t in talks
+        if (
+            cue.status in DEALS
+            and not _held(toks, cue.first)
+            and any(
+                0 < cue.first - t.first <= 6
+                or abs(t.first - cue.first) <= 2
+                or _topic_of(toks, t, cue)
+                for t in talks
+            )
         ):
             cue.goal = cue.goal or "purpose"  # the deal is what the approach or the talks are about
         if cue.base in DEALS and any(
@@ -597,9 +603,22 @@ _BEFORE_NAME = _POSSESSIVES | {"the"}  # "before its Whole Foods deal"
 
 def _held(toks: list[Tok], first: int) -> bool:
     """A deal noun someone holds: "son rachat", "Amazon's purchase of …" (a fact, not a wish)."""
-    return _possessed(toks, first) or (
-        first > 0 and toks[first].pos not in ("VERB", "AUX") and toks[first - 1].ent >= 0
+    if toks[first].pos in ("VERB", "AUX"):
+        return False
+    return (
+        _possessed(toks, first)
+        or (first > 0 and toks[first - 1].ent >= 0)
+        or (  # "Amazon's grocery tie-up": one modifier between the holder and the deal
+            first > 1
+            and toks[first - 2].ent >= 0
+            and toks[first - 1].text[:1].islower()
+            and toks[first - 1].low not in DETERMINERS | CLAUSE_BREAK | _LINKS
+        )
     )
+
+
+# Words that join a name to what follows without making it a holder ("Amazon a signed deal").
+_LINKS = {"a", "an", "un", "une", "with", "avec", "and", "et", "to", "à", "for", "pour", "over"}
 
 
 def _possessed(toks: list[Tok], first: int) -> bool:
