@@ -94,34 +94,37 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
 
 
 @pytest.mark.parametrize(
-    ("name", "mentions", "retailers", "reported"),
+    ("name", "mentions", "retailers", "reported", "relevance"),
     [
         # floors just under the figures reached at the end of sessions 2 to 5 (see the notes):
         # these sets were written blind and measured once, then read to find general rules,
         # so they guard against regressions. The held-out set (heldout.jsonl) is not here: it
         # is measured, never tuned on.
-        ("blind-0.jsonl", 0.97, 0.97, 0.93),
-        ("blind-a.jsonl", 0.81, 0.88, 0.93),
-        ("blind-b.jsonl", 0.86, 0.90, 0.93),
-        ("blind-c.jsonl", 0.91, 0.95, 0.93),
-        ("blind-d.jsonl", 0.83, 0.86, 0.93),
-        ("blind-e.jsonl", 0.86, 0.90, 0.93),
-        ("blind-f.jsonl", 0.86, 0.88, 0.93),
-        ("blind-g.jsonl", 0.86, 0.87, 0.93),
-        ("blind-h.jsonl", 0.88, 0.90, 0.93),
-        ("blind-i.jsonl", 0.92, 0.94, 0.93),
-        ("blind-j.jsonl", 0.90, 0.90, 0.93),
-        ("blind-k.jsonl", 0.90, 0.90, 0.93),
-        ("blind-l.jsonl", 0.88, 0.92, 0.93),
-        ("blind-m.jsonl", 0.85, 0.87, 0.93),
-        ("blind-n.jsonl", 0.84, 0.87, 0.92),
-        ("blind-p.jsonl", 0.82, 0.86, 0.93),
-        ("blind-q.jsonl", 0.92, 0.92, 0.93),
-        ("blind-r.jsonl", 0.92, 0.95, 0.93),
+        ("blind-0.jsonl", 0.97, 0.97, 0.93, 0.95),
+        ("blind-a.jsonl", 0.81, 0.88, 0.93, 0.95),
+        ("blind-b.jsonl", 0.86, 0.90, 0.93, 0.95),
+        ("blind-c.jsonl", 0.91, 0.95, 0.93, 0.95),
+        ("blind-d.jsonl", 0.83, 0.86, 0.93, 0.95),
+        ("blind-e.jsonl", 0.86, 0.90, 0.93, 0.95),
+        ("blind-f.jsonl", 0.86, 0.88, 0.93, 0.95),
+        ("blind-g.jsonl", 0.86, 0.87, 0.93, 0.95),
+        ("blind-h.jsonl", 0.88, 0.90, 0.93, 0.95),
+        ("blind-i.jsonl", 0.92, 0.94, 0.93, 0.95),
+        ("blind-j.jsonl", 0.90, 0.90, 0.93, 0.95),
+        ("blind-k.jsonl", 0.90, 0.90, 0.93, 0.95),
+        ("blind-l.jsonl", 0.88, 0.92, 0.93, 0.95),
+        ("blind-m.jsonl", 0.85, 0.87, 0.93, 0.95),
+        ("blind-n.jsonl", 0.84, 0.87, 0.92, 0.95),
+        ("blind-p.jsonl", 0.82, 0.86, 0.93, 0.95),
+        ("blind-q.jsonl", 0.92, 0.92, 0.93, 0.95),
+        ("blind-r.jsonl", 0.92, 0.95, 0.93, 0.95),
+        # measured once at the end of session 5 and not read yet: the next round's material
+        ("blind-s.jsonl", 0.70, 0.78, 0.93, 0.90),
+        ("blind-t.jsonl", 0.85, 0.86, 0.93, 0.95),
     ],
 )
 def test_no_regression_on_blind_sets(
-    name: str, mentions: float, retailers: float, reported: float
+    name: str, mentions: float, retailers: float, reported: float, relevance: float
 ) -> None:
     items = [
         json.loads(line)
@@ -129,7 +132,7 @@ def test_no_regression_on_blind_sets(
         if line.strip()
     ]
     scores = evaluate(items, lambda title, text, lang: detect_article(title, text, lang))
-    assert scores.relevance.f1 >= 0.95
+    assert scores.relevance.f1 >= relevance
     assert scores.mentions.f1 >= mentions
     assert scores.retailers.f1 >= retailers
     assert scores.reported_accuracy >= reported
