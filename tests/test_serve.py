@@ -141,12 +141,10 @@ def test_serve_polls_twice_then_stops_on_sigint(tmp_path: Path) -> None:
             polled = _wait(lambda: polls() >= 2, 150, proc)
             assert polled, f"{polls()} poll(s); output:\n{output.read_text()[-3000:]}"
             proc.send_signal(signal.SIGINT)
-            stopped = time.monotonic()
-            try:
-                proc.wait(timeout=10)
+            try:  # a bound, not a speed check: Prefect's shutdown takes seconds on a busy box
+                proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                pytest.fail(f"still running 10 s after SIGINT:\n{output.read_text()[-3000:]}")
-            assert time.monotonic() - stopped < 10
+                pytest.fail(f"still running 30 s after SIGINT:\n{output.read_text()[-3000:]}")
             assert proc.returncode in (0, 130), output.read_text()[-3000:]
         finally:
             with contextlib.suppress(ProcessLookupError):
