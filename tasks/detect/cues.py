@@ -617,7 +617,7 @@ def _held(toks: list[Tok], first: int) -> bool:
     )
 
 
-# Words that join a name to what follows without making it a holder ("Amazon a signed deal").
+# Words after a name that make it no holder of the deal that follows ("with Amazon a deal").
 _LINKS = {"a", "an", "un", "une", "with", "avec", "and", "et", "to", "à", "for", "pour", "over"}
 
 
