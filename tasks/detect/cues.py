@@ -58,6 +58,7 @@ class _Words:
     competition: set[str]
     speech: set[str]
     reference: set[str]
+    trade: frozenset[str]  # the venue's trade words: under "ne … plus" a deal that ended
 
 
 _WORDS_CACHE: dict[tuple[int, str], _Words] = {}
@@ -85,6 +86,7 @@ def _build_words(lex: Lexicon, lang: str) -> _Words:
         {fold_phrase(v).split()[0] for v in (markers.competition if markers else [])},
         {w for v in (markers.speech if markers else []) for w in fold_phrase(v).split()[-1:]},
         {fold_phrase(v) for v in (markers.reference if markers else [])},
+        venue.trade if (venue := lex.venues.get(lang)) else frozenset(),
     )
 
 
@@ -201,10 +203,6 @@ def _topic_of(toks: list[Tok], talks: Cue, deal: Cue) -> bool:
         and set(breaks) <= {","}
         and len(breaks) % 2 == 0
     )
-
-
-# Trade verbs that under "ne … plus" say a deal ended, though alone they are no cue.
-_TRADE = {"vendre", "proposer", "offre", "commercialiser", "distribuer", "sell", "offer"}
 
 
 def _no_longer(toks: list[Tok], first: int, head: int) -> bool:
@@ -512,7 +510,7 @@ def _resolve(
     if (
         negated
         and _no_longer(toks, first, head)
-        and any(o[1] == "partnership" or o[0][-1] in _TRADE for o in options)
+        and any(o[1] == "partnership" or o[0][-1] in words.trade for o in options)
     ):
         wanted = [(options[0][0], "ended", True)]  # "ne vend plus sur Amazon": a deal that ended
     if not wanted:
