@@ -78,6 +78,9 @@ class Retailer(_Strict):
     name: str
     aliases: list[str] = Field(min_length=1)
     short_aliases: list[str] = []
+    # Definite descriptions the press uses for this retailer alone ("le groupe stéphanois",
+    # "the Bradford-based grocer"): read in any case, the French article contracted.
+    descriptions: list[str] = []
     group: str | None = None
     flagship: str | None = None
     country: str = Field(min_length=2, max_length=2)

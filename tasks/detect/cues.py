@@ -26,6 +26,7 @@ from .tokens import (
     Cue,
     Tok,
     as_verb,
+    future_forms,
     phrase_key,
 )
 from .venue import venue_cues
@@ -163,6 +164,9 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
         for deal in [c for c in cues if c.base == "partnership" and 0 < c.first - end.last <= 4]:
             end.tokens, end.last = end.tokens + deal.tokens, deal.last
             cues.remove(deal)  # "pulled out of its partnership with X": one cue, ended
+        for deal in [c for c in cues if c.base == "partnership" and _subject_of(toks, c, end)]:
+            end.tokens = end.tokens + deal.tokens
+            cues.remove(deal)  # "le partenariat entre X et Amazon a pris fin": one cue, ended
     refusals = [c for c in cues if c.base in ("declined", "denied")]
     cues = [
         c
@@ -186,6 +190,12 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
             cue.status, cue.rule = "rumored", "intention"
         kept.append(cue)
     return kept
+
+
+def _subject_of(toks: list[Tok], deal: Cue, end: Cue) -> bool:
+    """The deal noun is the subject of the verb that ends it."""
+    tok = toks[deal.first]
+    return tok.dep.startswith("nsubj") and tok.head in end.tokens
 
 
 # What talks or an approach are about: "in talks with X about selling through Amazon".
@@ -392,6 +402,7 @@ def _keys(toks: list[Tok], i: int) -> set[str]:
     ):
         keys.add(low.rstrip("s").removesuffix("ee").removesuffix("e") + "er")
     keys.add(as_verb(tok))
+    keys.update(future_forms(tok))
     if (
         tok.pos not in ("NOUN", "ADJ", "PROPN")
         and tok.lemma == low
@@ -467,6 +478,7 @@ def _match_rest(
         for k in range(j + 1, min(len(toks), j + 4)):
             tok = toks[k]
             forms = (tok.lemma, tok.low, _ELISION.get(tok.low, tok.low), as_verb(tok))
+            forms += future_forms(tok)
             if k not in taken and tok.ent < 0 and lemma in forms:
                 span.append(k)
                 j = k

@@ -276,7 +276,7 @@ def find_entities(lex: Lexicon, text: str, folded: str, lang: str = "") -> list[
         if entry.kind == "actor" and _rejected(actor_before, actor_after, folded, start, end):
             continue  # "the Amazon rainforest"
         retailer = entry.retailer
-        if retailer is not None:
+        if retailer is not None and entry.kind != "retailer_d":
             if entry.short and retailer.id not in seen_full:
                 continue
             if retailer.case_sensitive and not _case_ok(entry, original, folded[start:end]):
@@ -312,9 +312,18 @@ def find_entities(lex: Lexicon, text: str, folded: str, lang: str = "") -> list[
             strict = False  # "Iceland" in a French text is the grocer: the country is Islande
         if strict and single and not licensed:
             continue
-        kind = "actor" if entry.kind == "actor_p" else entry.kind
+        if entry.kind == "retailer_d":
+            if _NAME_NEXT.match(text, end):
+                continue  # "le distributeur breton Kerfrais": an apposition to another name
+            # the parse reads the determiner ("du groupe stéphanois") as it does before a name
+            start += len(_LEADING.match(folded, start).group(0))
+        kind = {"actor_p": "actor", "retailer_d": "retailer"}.get(entry.kind, entry.kind)
         out.append(Ent(kind, entry.id, start, end, text[start:end]))
     return out
+
+
+_NAME_NEXT = re.compile(r" [A-ZÀ-Ý]")
+_LEADING = re.compile(r"(?:(?:le|la|les|du|des|au|aux|the) |l'|)")
 
 
 _FOLD_CACHE: dict[tuple[str, ...], list[str]] = {}

@@ -107,7 +107,7 @@ def bounded(phrases: list[str]) -> re.Pattern[str]:
 class Entry:
     """What a folded alias stands for."""
 
-    kind: str  # "actor" (a name), "actor_p" (a periphrase), "retailer" or "rival"
+    kind: str  # "actor" (a name), "actor_p" (a periphrase), "retailer", "retailer_d" or "rival"
     id: str
     forms: tuple[str, ...]  # the spellings as written in the watchlist
     retailer: Retailer | None = None
@@ -315,6 +315,9 @@ def compile_lexicon(watchlist: Watchlist) -> Lexicon:
         if retailer.short_aliases:
             entry = Entry("retailer", retailer.id, tuple(retailer.short_aliases), retailer, True)
             add(retailer.short_aliases, entry)
+        if retailer.descriptions:
+            described = retailer.descriptions + _contracted(retailer.descriptions)
+            add(described, Entry("retailer_d", retailer.id, tuple(described), retailer))
     add(actor.rivals, Entry("rival", "", tuple(actor.rivals)))
     nouns = [fold_phrase(n) for n in watchlist.context.retail_nouns]
     return Lexicon(
@@ -322,7 +325,9 @@ def compile_lexicon(watchlist: Watchlist) -> Lexicon:
         names=bounded(list(entries)),
         entries=entries,
         actor_any=bounded([fold_phrase(f) for f in actor_forms]),
-        retailers_any=bounded([fold_phrase(a) for r in watchlist.retailers for a in r.aliases]),
+        retailers_any=bounded(
+            [fold_phrase(a) for r in watchlist.retailers for a in r.aliases + r.descriptions]
+        ),
         context=bounded([fold_phrase(t) for t in watchlist.context.terms]),
         weak=bounded(
             [fold_phrase(t) for t in actor.weak_periphrases + _contracted(actor.weak_periphrases)]

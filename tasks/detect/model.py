@@ -92,6 +92,14 @@ def merge(found: list[Mention]) -> list[Mention]:
             court = None
         if deal is not None and court is not None and _asked(court):
             court = None  # "Des casiers Amazon chez X ?" asks what the body states
+        if (
+            deal is not None
+            and court is not None
+            and court.status in ("approached", "in_talks")
+            and deal.status == "partnership"
+            and deal.reported
+        ):
+            deal = None  # the deal only supposed is what the talks are about
         out.extend(m for m in (court, deal) if m is not None)
     return out
 

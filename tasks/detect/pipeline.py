@@ -487,6 +487,10 @@ def _about_other(toks: list[Tok], cue: Cue) -> bool:
     """The cue's object, a few words on, is something that is no deal: an ended inquiry
     ("mettant un terme à une enquête", "ending the speculation"), a signed market move ("signant
     la plus forte hausse du SBF 120") or a signed goal."""
+    if cue.base in ("declined", "approached") and _suitor_named(toks, cue):
+        return True
+    if _agent_not_actor(toks, cue.first):
+        return True
     if cue.base == "ended":
         others = _NOT_DEALS
     elif cue.base == "partnership" and toks[cue.first].lemma in ("signer", "sign"):
@@ -498,6 +502,45 @@ def _about_other(toks: list[Tok], cue: Cue) -> bool:
             return False
         if tok.lemma in others or tok.low in others:
             return True
+    return False
+
+
+def _agent_not_actor(toks: list[Tok], verb: int) -> bool:
+    """The verb's agent is someone else ("détenu par le fonds X", "approché par Auchan"): it
+    is that one's act, not the actor's. A pronoun agent may be the actor."""
+    agents = [
+        a
+        for a, t in enumerate(toks)
+        if t.head == verb
+        and t.dep == "obl:agent"
+        and any(c.head == a and c.low in ("par", "by") for c in toks[max(0, a - 4) : a])
+    ]
+    return bool(agents) and not any(
+        toks[k].actor or toks[k].pos == "PRON"
+        for a in agents
+        for k, t in enumerate(toks)
+        if k == a or t.head == a or (t.head >= 0 and toks[t.head].head == a)
+    )
+
+
+_OFFERS = {"approach", "offer", "bid", "approche", "offre", "proposition", "avance", "avances"}
+
+
+def _suitor_named(toks: list[Tok], cue: Cue) -> bool:
+    """The approach or the offer is another company's, named after it ("rebuffed an earlier
+    approach from Clayton, Dubilier & Rice", "an offer from Fortress"): not the actor's."""
+    start = cue.first if cue.base == "approached" else cue.last + 1
+    for k in range(start, min(len(toks) - 2, cue.last + 4)):
+        tok = toks[k]
+        if tok.lemma not in _OFFERS and tok.low not in _OFFERS:
+            continue
+        by, name = toks[k + 1], toks[k + 2]
+        return (
+            by.low in ("from", "by", "de", "d'", "du")
+            and name.ent < 0
+            and name.text[:1].isupper()
+            and name.pos in ("PROPN", "")
+        )
     return False
 
 

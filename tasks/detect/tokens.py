@@ -144,3 +144,19 @@ def as_verb(tok: Tok) -> str:
             if low.endswith(end):
                 return low.removesuffix(end) + "er"
     return tok.lemma
+
+
+_FUTURE = ("raient", "rait", "ront", "ra")
+
+
+def future_forms(tok: Tok) -> tuple[str, ...]:
+    """A future or conditional the tagger took for a noun ("prendra fin", "signera"): the
+    infinitive is the stem before the ending, or that stem plus "e" ("prendr" + "e")."""
+    low = tok.low
+    if tok.pos in ("VERB", "AUX") or tok.lemma != low or len(low) < 6:
+        return ()
+    for end in _FUTURE:
+        if low.endswith(end):
+            stem = low[: len(low) - len(end) + 1]
+            return (stem, stem + "e")
+    return ()
