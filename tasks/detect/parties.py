@@ -117,9 +117,13 @@ def kin(toks: list[Tok], r: int, parsed: bool) -> bool:
         return True  # "the upmarket chain owned by the John Lewis Partnership"
     if "behind" in before:
         return True  # "the wholesaler behind the SuperValu and Centra chains"
-    if r >= 2 and toks[r - 1].low in ("and", ",") and toks[r - 2].ent >= 0:
-        if kin(toks, r - 2, parsed):
-            return True  # "the owner of Asda and Morrisons"
+    if (
+        r >= 2
+        and toks[r - 1].low in ("and", ",")
+        and toks[r - 2].ent >= 0
+        and kin(toks, r - 2, parsed)
+    ):
+        return True  # "the owner of Asda and Morrisons"
     return any(w in _KIN for w in before) and any(w in ("de", "du", "of") for w in before)
 
 
