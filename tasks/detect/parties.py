@@ -210,21 +210,31 @@ def active_offer(toks: list[Tok], r: int, cue: Cue, parsed: bool) -> bool:
     return bool(span) and not any(t.low in BE for t in span)
 
 
-def described_subject(toks: list[Tok], cue: Cue) -> bool:
+def described_subject(toks: list[Tok], cue: Cue, pronoun: bool = False) -> bool:
     """The cue's verb has for subject a definite description of a retailer ("le distributeur
-    met un terme à…", "l'enseigne a signé…"): the retailer the text is speaking of."""
+    met un terme à…", "l'enseigne a signé…"): the retailer the text is speaking of. With
+    ``pronoun`` (the actor is named otherwise), a subject pronoun is that retailer too ("Elle
+    avait signé avec Amazon un accord")."""
     if not any(t.head >= 0 for t in toks):
         return False
     verb = verb_of(toks, cue)
     if _time_adjunct(toks, cue):
         return False  # "Après des mois de discussions, le distributeur accueille…": the past
-    for j in subjects_of(toks, verb, cue):
+    subjects = subjects_of(toks, verb, cue)
+    if not subjects and toks[verb].dep == "conj" and toks[verb].head >= 0:
+        subjects = subjects_of(toks, toks[verb].head)  # "Elle a refondu son site et a ouvert…"
+    for j in subjects:
         tok = toks[j]
+        if pronoun and j == 0 and tok.dep == "nsubj" and tok.low in _SHE_HE:
+            return True
         # "l'enseigne nordiste aurait été approchée", "serait citée comme une cible"
         passive = tok.dep == "nsubj:pass" and cue.base in ("approached", "rumored")
         if (tok.dep == "nsubj" or passive) and tok.ent < 0 and tok.lemma in RETAIL_DESCRIPTIONS:
             return any(t.head == j and t.lemma in DEFINITE | {"l'"} for t in toks)
     return False
+
+
+_SHE_HE = {"elle", "il", "celle-ci", "celui-ci"}
 
 
 _TIME_CASES = {"apres", "avant", "depuis", "malgre", "after", "before", "despite"}

@@ -105,6 +105,14 @@ def _plan(lex: Lexicon, article: Article, topic: Ent | None, in_title: bool = Fa
                 and any(e.kind == "actor" for e in ents)
             ):
                 plan.spoken[sentence.index] = speaker
+            elif (
+                any(e.kind == "actor" for e in ents)
+                and _PRONOUN_SUBJECT.match(article.folded, sentence.start)
+                and (antecedent := before[0] if before else _antecedent(article, sentence))
+            ):
+                # "Monoprix étend son offre. Elle avait signé avec Amazon un accord…": the
+                # actor named, the pronoun is the retailer named last
+                plan.carried[sentence.index] = [antecedent]
             elif before and prev is not None and prev.paragraph == sentence.paragraph:
                 # it may answer for them, or describe one ("le distributeur met fin…")
                 answers = lex.answer_stems.get(article.lang)
@@ -144,6 +152,15 @@ def _plan(lex: Lexicon, article: Article, topic: Ent | None, in_title: bool = Fa
             plan.picked.append(sentence)
             plan.presences[sentence.index] = presence
     return plan
+
+
+# A personal subject pronoun opening a sentence, not the impersonal "il" ("il y a", "il
+# s'agit", "il n'a jamais été question").
+_PRONOUN_SUBJECT = re.compile(
+    r"(?:elle|il|celle-ci|celui-ci) (?!y |s'agit|faut|fallait|est |etait|reste|semble|parait|"
+    r"n'y|ne s'agit|n'est|ne faut|vaut|convient|importe|serait question|aurait ete|a ete "
+    r"question|n'a (?:jamais |pas )?ete)"
+)
 
 
 # A definite description of a retailer as a sentence's subject.
@@ -267,7 +284,8 @@ def _read_relations(
             known = [e for e in extra or [] if e.id not in qualifiers]
             if not known and topic is not None and topic.id not in qualifiers:
                 known = [topic]
-            found += _by_description(toks, cues, known, text)
+            pronoun = presence in ("named", "periphrase")
+            found += _by_description(toks, cues, known, text, pronoun)
         if presence == "settled":
             continue
         for ent, cue, rule, rep in assign(
@@ -367,7 +385,9 @@ def _hedged(found: list[Mention]) -> list[Mention]:
     ]
 
 
-def _by_description(toks: list[Tok], cues: list[Cue], known: list[Ent], text: str) -> list[Mention]:
+def _by_description(
+    toks: list[Tok], cues: list[Cue], known: list[Ent], text: str, pronoun: bool = False
+) -> list[Mention]:
     """A sentence naming the actor and no retailer, whose deal has for subject "le
     distributeur", "l'enseigne": the one retailer of the sentence before (or the article's
     topic retailer) it describes."""
@@ -380,7 +400,7 @@ def _by_description(toks: list[Tok], cues: list[Cue], known: list[Ent], text: st
             cue.status in _DESCRIBED
             and not cue.negated
             and not cue.goal
-            and described_subject(toks, cue)
+            and described_subject(toks, cue, pronoun)
         ):
             rep = cue.conditional
             rule = "described+background" if cue.background else "described"

@@ -384,7 +384,7 @@ def assign(
     out: list[tuple[Ent, Cue, str, bool]] = []
     if carried and not any(k == "retailer" for k in kinds.values()):
         for cue in live:
-            if who.get(id(cue)) == "all":
+            if who.get(id(cue)) == "all" and not _answers_other(toks, cue):
                 for ent in carried:
                     rule = f"{cue.rule}+follow-up+actor:{presence}"
                     out.append((ent, cue, rule, reported or cue.conditional))
@@ -462,6 +462,17 @@ def assign(
                 (ents[tok.ent], cue, rule, reported or cue.conditional or cue.status == "rumored")
             )
     return out
+
+
+def _answers_other(toks: list[Tok], cue: Cue) -> bool:
+    """A refusal of what the clause before says ("…, ce que refusent les distributeurs"), or
+    by those who choose ("Ceux qui le souhaitent pourront refuser"): no answer to the actor."""
+    for k in range(cue.first - 1, max(0, cue.first - 5), -1):
+        if toks[k].low in ("que", "qui", "qu'") and toks[k - 1].low in ("ce", "ceux", "celles"):
+            return True
+        if toks[k].low in CLAUSE_BREAK:
+            break
+    return False
 
 
 def _named_subjects(toks: list[Tok], kinds: dict[int, str], cue: Cue) -> set[int]:
