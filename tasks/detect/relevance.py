@@ -78,8 +78,10 @@ def relevant(lex: Lexicon, article: Article, title: str | None, mentions: list[M
             for s in article.sentences
             if s.index not in actor_sentences
         )
-    if mentions and (named >= 2 or named * 4 >= len(article.sentences)):
-        return True  # the actor is party to a relation and not just a passing name
+    if mentions and named:
+        # the actor, named or described, is party to a relation: one paragraph of a long
+        # article on results or prices is enough to follow the story
+        return True
     lead = {sentence_text(article.text, s) for s in article.sentences[:2]}
     if any(m.sentence in lead and not m.reported for m in mentions):
         return True  # the lead states the relation: that is what the article is about
