@@ -237,8 +237,13 @@ def _person(text: str, start: int, end: int) -> bool:
     imperative = prev.lower().endswith(("ez", "ons"))  # "Regardez Picard : …"
     if prev and prev[0].isupper() and prev.isalpha() and prev.lower() not in _STARTERS:
         return not imperative
+    if _AGE.match(text, end):
+        return True  # "Cora, 34 ans, préparatrice", "Iris, 29, a cashier"
     nxt = _next_word(text, end)
     return bool(nxt and nxt[0].isupper() and nxt.isalpha() and nxt.lower() not in _STARTERS)
+
+
+_AGE = re.compile(r",? \d{1,2}(?: ans)?,")
 
 
 def _retail_context(lex: Lexicon, folded: str, start: int, end: int) -> bool:

@@ -89,4 +89,4 @@ def relevant(lex: Lexicon, article: Article, title: str | None, mentions: list[M
     for e in retailers:
         counts[e.id] = counts.get(e.id, 0) + 1
     top = max(counts.values(), default=0)
-    return named >= 3 and named * 2 >= top
+    return named >= 3 and named * 2 >= top and context >= 2
