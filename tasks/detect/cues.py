@@ -283,7 +283,30 @@ def _refuses_other(toks: list[Tok], cue: Cue, index: dict[str, object]) -> bool:
         k += 1
     if k >= len(toks) or toks[k].pos not in ("VERB", ""):
         return False
-    return toks[k].lemma not in index and toks[k].low not in index
+    if toks[k].lemma in index or toks[k].low in index:
+        return False
+    # "a refusé d'accueillir les consignes de l'américain": the infinitive's object is the deal
+    for tok in toks[k + 1 : k + 5]:
+        if tok.low in CLAUSE_BREAK:
+            break
+        if tok.lemma in _DEAL_OBJECTS or tok.low in _DEAL_OBJECTS or tok.actor:
+            return False
+    return True
+
+
+# Objects that make a refused act the deal itself ("refusé d'accueillir les consignes").
+_DEAL_OBJECTS = {
+    "consigne",
+    "casier",
+    "locker",
+    "partenariat",
+    "accord",
+    "partnership",
+    "deal",
+    "offre",
+    "offer",
+    "proposition",
+}
 
 
 def _no_comment(toks: list[Tok], cue: Cue, words: _Words) -> bool:
