@@ -216,7 +216,7 @@ def described_subject(toks: list[Tok], cue: Cue, pronoun: bool = False) -> bool:
     ``pronoun`` (the actor is named otherwise), a subject pronoun is that retailer too ("Elle
     avait signé avec Amazon un accord")."""
     if not any(t.head >= 0 for t in toks):
-        return False
+        return _described_before(toks, cue)
     verb = verb_of(toks, cue)
     if _time_adjunct(toks, cue):
         return False  # "Après des mois de discussions, le distributeur accueille…": the past
@@ -231,6 +231,18 @@ def described_subject(toks: list[Tok], cue: Cue, pronoun: bool = False) -> bool:
         passive = tok.dep == "nsubj:pass" and cue.base in ("approached", "rumored")
         if (tok.dep == "nsubj" or passive) and tok.ent < 0 and tok.lemma in RETAIL_DESCRIPTIONS:
             return any(t.head == j and t.lemma in DEFINITE | {"l'"} for t in toks)
+    return False
+
+
+def _described_before(toks: list[Tok], cue: Cue) -> bool:
+    """Without a parse (English): "the grocer" a verb or two before the cue, in its clause
+    ("…, as the supermarket extends its tie-up with the online giant")."""
+    for k in range(cue.first - 1, max(0, cue.first - 4), -1):
+        tok = toks[k]
+        if tok.low in CLAUSE_ENDS or tok.low in (",", ";", ":") or tok.ent >= 0:
+            return False
+        if tok.low in RETAIL_DESCRIPTIONS or tok.low.rstrip("s") in RETAIL_DESCRIPTIONS:
+            return toks[k - 1].low == "the" and k + 1 < cue.first
     return False
 
 
@@ -260,7 +272,8 @@ def described_object(toks: list[Tok], cue: Cue) -> bool:
         if tok.low in CLAUSE_ENDS or tok.low in (",", ";", ":") or tok.ent >= 0:
             return False
         if tok.lemma in RETAIL_DESCRIPTIONS or tok.low in RETAIL_DESCRIPTIONS:
-            return k > 0 and toks[k - 1].lemma in DEFINITE | {"l'"}
+            # one adjective may stand between ("approached the upmarket grocer")
+            return any(toks[j].lemma in DEFINITE | {"l'"} for j in (k - 1, k - 2) if j > cue.last)
     return False
 
 

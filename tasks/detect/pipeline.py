@@ -20,6 +20,7 @@ Relevance is :mod:`.relevance`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
 
@@ -270,12 +271,13 @@ def _read_relations(
         rivalry = partial(competitor, toks, words=words)
         referenced = partial(reference, toks, words=words)
         speaker = plan.spoken.get(sentence.index)
+        hedged = partial(_press_hedged, toks, by_press, markers)
         if speaker is not None:
             found += _own_words(toks, cues, speaker, text)
             continue
         if sentence.index in topical and topic is not None:
             found += _topical(lex, toks, cues, topic, text, by_press, markers)
-            found += _by_description(toks, cues, [topic], text)
+            found += _by_description(toks, cues, [topic], text, hedged=hedged)
             continue
         found += _on_record(lex, toks, ents, cues, text)
         parties, qualifiers = _retailers(toks, ents)
@@ -285,12 +287,15 @@ def _read_relations(
             if not known and topic is not None and topic.id not in qualifiers:
                 known = [topic]
             pronoun = presence in ("named", "periphrase")
-            found += _by_description(toks, cues, known, text, pronoun)
+            found += _by_description(toks, cues, known, text, pronoun, hedged)
         if presence == "settled":
             continue
-        for ent, cue, rule, rep in assign(
-            toks, ents, cues, presence, by_press, extra, rivalry, referenced
-        ):
+        assigned = assign(toks, ents, cues, presence, by_press, extra, rivalry, referenced)
+        if not assigned and len(parties) == 1 and presence in ("named", "periphrase"):
+            # "Shoppers can order Morrisons groceries…, as the supermarket extends its tie-up"
+            one = [e for e in ents if e.id in parties][:1]
+            found += _by_description(toks, cues, one, text, hedged=hedged)
+        for ent, cue, rule, rep in assigned:
             rep = rep or cue_reported(toks, cue, markers)
             if "follow-up" in rule:
                 rep = rep or last_reported.get(ent.id, False)
@@ -385,8 +390,17 @@ def _hedged(found: list[Mention]) -> list[Mention]:
     ]
 
 
+def _press_hedged(toks: list[Tok], by_press: bool, markers: list[int], cue: Cue) -> bool:
+    return by_press or cue_reported(toks, cue, markers)
+
+
 def _by_description(
-    toks: list[Tok], cues: list[Cue], known: list[Ent], text: str, pronoun: bool = False
+    toks: list[Tok],
+    cues: list[Cue],
+    known: list[Ent],
+    text: str,
+    pronoun: bool = False,
+    hedged: Callable[[Cue], bool] | None = None,
 ) -> list[Mention]:
     """A sentence naming the actor and no retailer, whose deal has for subject "le
     distributeur", "l'enseigne": the one retailer of the sentence before (or the article's
@@ -402,7 +416,7 @@ def _by_description(
             and not cue.goal
             and described_subject(toks, cue, pronoun)
         ):
-            rep = cue.conditional
+            rep = cue.conditional or (hedged is not None and hedged(cue))
             rule = "described+background" if cue.background else "described"
             out.append(Mention(ent.id, cue.status, rep, text, False, cue.text, rule))
         elif (
@@ -411,7 +425,7 @@ def _by_description(
             and cue.goal != "purpose"
             and described_object(toks, cue)
         ):
-            rep = cue.conditional or cue.status == "rumored"
+            rep = cue.conditional or cue.status == "rumored" or (hedged is not None and hedged(cue))
             rule = "described-object+background" if cue.background else "described-object"
             out.append(Mention(ent.id, cue.status, rep, text, False, cue.text, rule))
     return out
