@@ -356,9 +356,61 @@ def _responders(toks: list[Tok], kinds: dict[int, str], cue: Cue, parsed: bool) 
         ):
             return "all"
         definite = any(t.head == index and t.lemma in DEFINITE for t in toks)
-        if toks[index].pos == "NOUN" and toks[index].text[:1].islower() and definite:
+        if (
+            toks[index].pos == "NOUN"
+            and toks[index].text[:1].islower()
+            and definite
+            and toks[index].lemma not in _NOT_RETAILERS
+        ):
             return "all"  # "le mouvement coopératif a décliné": a description of the retailer
     return "other"
+
+
+def _time_clause_apart(toks: list[Tok], r: int, cue: Cue) -> bool:
+    """The name lies in an infinitive clause of time ("Avant de retenir l'offre de Carrefour,
+    la direction de Match aurait sondé Amazon") that the cue is not in: a past or later step
+    of the subject's, not a party to the cue."""
+    k, steps = r, 0
+    while k >= 0 and steps < 6:
+        if toks[k].dep == "advcl" and any(
+            t.head == k and t.dep == "mark" and t.low in ("avant", "apres", "before", "after")
+            for t in toks
+        ):
+            return ancestor_distance(toks, cue.first, {k}) is None
+        k, steps = toks[k].head, steps + 1
+    return False
+
+
+# Subjects that are never a retailer answering the actor ("le ministre a fermé la porte").
+_NOT_RETAILERS = {
+    "ministre",
+    "gouvernement",
+    "etat",
+    "autorite",
+    "tribunal",
+    "juge",
+    "cour",
+    "commission",
+    "regulateur",
+    "syndicat",
+    "analyste",
+    "elu",
+    "maire",
+    "prefet",
+    "depute",
+    "consommateur",
+    "client",
+    "association",
+    "federation",
+    "industriel",
+    "fournisseur",
+    "producteur",
+    "banque",
+    "fonds",
+    "investisseur",
+    "actionnaire",
+    "creancier",
+}
 
 
 def assign(
@@ -402,7 +454,7 @@ def assign(
             continue  # "Monoprix, filiale de Casino, …": the group qualifies, it is no party
         picks: list[tuple[Cue, str]] = []
         choice = _governing(toks, r, live, parsed, kinds)
-        if choice is not None:
+        if choice is not None and not _time_clause_apart(toks, r, choice[0]):
             picks.append(choice)
         # "Colruyt, qui avait accueilli des consignes Amazon, y a mis fin": the relative
         # clause's cue governs by the parse, the main verb's by the dislocated subject
