@@ -525,6 +525,11 @@ def _about_other(toks: list[Tok], cue: Cue) -> bool:
         return True
     if _agent_not_actor(toks, cue.first):
         return True
+    if cue.base == "approached" and any(
+        t.lemma in _DEAL_NOUNS or t.low in _DEAL_NOUNS
+        for t in toks[max(0, cue.first - 2) : cue.first]
+    ):
+        return True  # "the Amazon partnership offered the Co-op a way to…": no one approaches
     if cue.base == "ended":
         others = _NOT_DEALS
     elif cue.base == "partnership" and toks[cue.first].lemma in ("signer", "sign"):
