@@ -277,7 +277,7 @@ def _read_relations(
             continue
         if sentence.index in topical and topic is not None:
             found += _topical(lex, toks, cues, topic, text, by_press, markers)
-            found += _by_description(toks, cues, [topic], text, hedged=hedged)
+            found += _by_description(toks, cues, [topic], text, hedged)
             continue
         found += _on_record(lex, toks, ents, cues, text)
         parties, qualifiers = _retailers(toks, ents)
@@ -287,14 +287,14 @@ def _read_relations(
             if not known and topic is not None and topic.id not in qualifiers:
                 known = [topic]
             pronoun = presence in ("named", "periphrase")
-            found += _by_description(toks, cues, known, text, pronoun, hedged)
+            found += _by_description(toks, cues, known, text, hedged, pronoun)
         if presence == "settled":
             continue
         assigned = assign(toks, ents, cues, presence, by_press, extra, rivalry, referenced)
         if not assigned and len(parties) == 1 and presence in ("named", "periphrase"):
             # "Shoppers can order Morrisons groceries…, as the supermarket extends its tie-up"
             one = [e for e in ents if e.id in parties][:1]
-            found += _by_description(toks, cues, one, text, hedged=hedged)
+            found += _by_description(toks, cues, one, text, hedged)
         for ent, cue, rule, rep in assigned:
             rep = rep or cue_reported(toks, cue, markers)
             if "follow-up" in rule:
@@ -391,6 +391,7 @@ def _hedged(found: list[Mention]) -> list[Mention]:
 
 
 def _press_hedged(toks: list[Tok], by_press: bool, markers: list[int], cue: Cue) -> bool:
+    """The sentence's press frame or a report marker over the cue hedges it."""
     return by_press or cue_reported(toks, cue, markers)
 
 
@@ -399,12 +400,12 @@ def _by_description(
     cues: list[Cue],
     known: list[Ent],
     text: str,
+    hedged: Callable[[Cue], bool],
     pronoun: bool = False,
-    hedged: Callable[[Cue], bool] | None = None,
 ) -> list[Mention]:
-    """A sentence naming the actor and no retailer, whose deal has for subject "le
-    distributeur", "l'enseigne": the one retailer of the sentence before (or the article's
-    topic retailer) it describes."""
+    """A deal whose subject is "le distributeur", "l'enseigne", "the grocer" (or, with
+    ``pronoun``, "elle"): the one retailer ``known`` it stands for, that of the sentence before,
+    the article's topic retailer, or the one retailer named earlier in the sentence."""
     if len({e.id for e in known}) != 1:
         return []
     ent = known[0]
@@ -416,7 +417,7 @@ def _by_description(
             and not cue.goal
             and described_subject(toks, cue, pronoun)
         ):
-            rep = cue.conditional or (hedged is not None and hedged(cue))
+            rep = cue.conditional or hedged(cue)
             rule = "described+background" if cue.background else "described"
             out.append(Mention(ent.id, cue.status, rep, text, False, cue.text, rule))
         elif (
@@ -425,7 +426,7 @@ def _by_description(
             and cue.goal != "purpose"
             and described_object(toks, cue)
         ):
-            rep = cue.conditional or cue.status == "rumored" or (hedged is not None and hedged(cue))
+            rep = cue.conditional or cue.status == "rumored" or hedged(cue)
             rule = "described-object+background" if cue.background else "described-object"
             out.append(Mention(ent.id, cue.status, rep, text, False, cue.text, rule))
     return out
