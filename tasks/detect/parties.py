@@ -17,7 +17,7 @@ one:
 from __future__ import annotations
 
 from .lexicon import fold
-from .syntax import CLAUSE_ENDS, LIST_GLUE, ancestor_distance, subjects_of, verb_of
+from .syntax import CLAUSE_ENDS, LIST_GLUE, ancestor_distance, subjects_of, under, verb_of
 from .tokens import Cue, Tok
 
 # Nouns a retailer is described by ("le distributeur", "the grocer"): as a subject or an object
@@ -37,6 +37,14 @@ RETAIL_DESCRIPTIONS = {
     "numero",
     "supermarket",
     "supermarche",
+    "leader",
+    "groupe",
+    "group",
+    "discounter",
+    "discompteur",
+    "specialist",
+    "epicerie",
+    "entreprise",
 }
 
 
@@ -230,8 +238,68 @@ def described_subject(toks: list[Tok], cue: Cue, pronoun: bool = False) -> bool:
         # "l'enseigne nordiste aurait été approchée", "serait citée comme une cible"
         passive = tok.dep == "nsubj:pass" and cue.base in ("approached", "rumored")
         if (tok.dep == "nsubj" or passive) and tok.ent < 0 and tok.lemma in RETAIL_DESCRIPTIONS:
-            return any(t.head == j and t.lemma in DEFINITE | {"l'"} for t in toks)
+            return _definite(toks, j)
     return False
+
+
+# A company told by its kin: its owner ("le propriétaire de Safeway") or one of its banners
+# ("l'enseigne du groupe Louis Delhaize", "la filiale de Monoprix").
+_OWNERS = {"proprietaire", "maison-mere", "mere", "parent", "owner"}
+_OFFSPRING = {"filiale", "enseigne", "marque", "branche", "subsidiary", "banner", "brand", "chain"}
+
+
+def kin_subject(toks: list[Tok], cue: Cue) -> tuple[str, int] | None:
+    """The cue's subject is a company told by its kin ("le propriétaire de Safeway pourrait
+    devenir une cible", "l'enseigne du groupe Louis Delhaize reconnaît avoir engagé des
+    discussions"): ("owner" or "offspring", the kin's name token). The caller knows from the
+    watchlist which company that is."""
+    if not any(t.head >= 0 for t in toks):
+        return _kin_before(toks, cue)
+    verb = verb_of(toks, cue)
+    subjects = subjects_of(toks, verb, cue)
+    for _ in range(2):  # "reconnaît avoir engagé des discussions": the governing verb's
+        if subjects or toks[verb].dep not in ("xcomp", "conj") or toks[verb].head < 0:
+            break
+        verb = toks[verb].head
+        subjects = subjects_of(toks, verb)
+    if not subjects:
+        # "L'enseigne du groupe X, présente dans l'Est, reconnaît…": the parser hung the
+        # subject on the incise before the verb
+        incises = [k for k, t in enumerate(toks) if t.head == verb and t.dep == "advcl"]
+        subjects = [j for k in incises if k < verb for j in subjects_of(toks, k) if j < k]
+    for j in subjects:
+        relation = _kin_relation(toks[j].lemma)
+        if relation is None or toks[j].ent >= 0:
+            continue
+        if not _definite(toks, j):
+            continue
+        for r in range(j + 1, min(len(toks), j + 6)):
+            if toks[r].ent >= 0 and under(toks, r, j):
+                return relation, r
+    return None
+
+
+def _kin_relation(noun: str) -> str | None:
+    return "owner" if noun in _OWNERS else "offspring" if noun in _OFFSPRING else None
+
+
+def _kin_before(toks: list[Tok], cue: Cue) -> tuple[str, int] | None:
+    """Without a parse: "the owner of Safeway" just before the cue, in its clause."""
+    for j in range(cue.first - 3, max(0, cue.first - 9), -1):
+        if toks[j + 2].ent < 0 or toks[j + 1].low != "of" or j == 0 or toks[j - 1].low != "the":
+            continue
+        relation = _kin_relation(toks[j].low)
+        between = toks[j + 3 : cue.first]
+        if relation and not any(t.low in CLAUSE_ENDS or t.low in (";", ":") for t in between):
+            return relation, j + 2
+    return None
+
+
+def _definite(toks: list[Tok], j: int) -> bool:
+    """The noun has a definite determiner, however the parser hung it ("le leader français")."""
+    return any(t.head == j and t.lemma in DEFINITE | {"l'"} for t in toks) or (
+        j > 0 and toks[j - 1].low in DEFINITE | {"l'"}
+    )
 
 
 def _described_before(toks: list[Tok], cue: Cue) -> bool:

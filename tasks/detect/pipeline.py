@@ -34,6 +34,7 @@ from .parties import (
     described_object,
     described_subject,
     kin,
+    kin_subject,
 )
 from .prefilter import is_candidate
 from .reader import (
@@ -205,7 +206,11 @@ _THE_GROUP = re.compile(r"(?<![\w])(?:le|du|au|the) group(?:e)?(?![\w])")
 def _as_group(lex: Lexicon, article: Article, sentence: Sentence, before: list[Ent]) -> list[Ent]:
     """ "Le propriétaire d'Albert Heijn et de Delhaize … Le groupe a démenti": "le groupe"
     after banners of one listed group is that group, not its banners."""
-    if not _THE_GROUP.search(article.folded, sentence.start, sentence.end):
+    weak = [m.span() for m in lex.weak.finditer(article.folded, sentence.start, sentence.end)]
+    if not any(
+        not any(a <= m.start() < b for a, b in weak)  # "avec le groupe américain": the actor
+        for m in _THE_GROUP.finditer(article.folded, sentence.start, sentence.end)
+    ):
         return before
     groups = {r.id: r.group for r in lex.watchlist.retailers}
     parents = {groups.get(e.id) for e in before}
@@ -257,6 +262,7 @@ def _read_relations(
     bought = _bought(picked, parsed, all_ents, all_cues, presences)
     found: list[Mention] = []
     last_reported: dict[str, bool] = {}
+    told_by_kin: dict[int, tuple[str, Ent]] = {}
     for sentence, toks, ents, cues in zip(picked, parsed, all_ents, all_cues, strict=True):
         reported_now: dict[str, bool] = {}
         if not cues:
@@ -281,6 +287,16 @@ def _read_relations(
             continue
         found += _on_record(lex, toks, ents, cues, text)
         parties, qualifiers = _retailers(toks, ents)
+        if extra and sentence.index - 1 in told_by_kin:
+            # "…l'enseigne du groupe Louis Delhaize discutait… La direction a démenti": Cora
+            qualifier, company = told_by_kin[sentence.index - 1]
+            extra = [company if e.id == qualifier else e for e in extra]
+        if presence in ("named", "periphrase", "pronoun") and not parties and qualifiers:
+            told = _told_by_kin(lex, article, sentence, toks, ents, cues)
+            if told is not None:
+                told_by_kin[sentence.index] = told
+                found += _by_description(toks, cues, [told[1]], text, hedged, by_kin=True)
+                continue
         if presence in ("named", "periphrase", "pronoun") and not parties:
             # "l'enseigne, filiale de Casino, …" describes a retailer that is not Casino
             known = [e for e in extra or [] if e.id not in qualifiers]
@@ -297,7 +313,9 @@ def _read_relations(
             found += _by_description(toks, cues, one, text, hedged)
         for ent, cue, rule, rep in assigned:
             rep = rep or cue_reported(toks, cue, markers)
-            if "follow-up" in rule:
+            if "follow-up" in rule and cue.base != "denied":
+                # "X aurait refusé. Le distributeur n'a pas donné suite": as hedged as the
+                # sentence before; a denial is on the record whatever it denies
                 rep = rep or last_reported.get(ent.id, False)
             if _told_before(toks, cue):
                 # "ces discussions": the talks told before, as sure as they were told then
@@ -402,10 +420,13 @@ def _by_description(
     text: str,
     hedged: Callable[[Cue], bool],
     pronoun: bool = False,
+    by_kin: bool = False,
 ) -> list[Mention]:
     """A deal whose subject is "le distributeur", "l'enseigne", "the grocer" (or, with
     ``pronoun``, "elle"): the one retailer ``known`` it stands for, that of the sentence before,
-    the article's topic retailer, or the one retailer named earlier in the sentence."""
+    the article's topic retailer, or the one retailer named earlier in the sentence. With
+    ``by_kin``, the subject is told by its kin ("le propriétaire de Safeway") and ``known`` is
+    the company the watchlist says that is."""
     if len({e.id for e in known}) != 1:
         return []
     ent = known[0]
@@ -413,15 +434,19 @@ def _by_description(
     for cue in cues:
         if (
             cue.status in _DESCRIBED
-            and not cue.negated
             and not cue.goal
-            and described_subject(toks, cue, pronoun)
+            and (
+                kin_subject(toks, cue) is not None
+                if by_kin
+                else described_subject(toks, cue, pronoun)
+            )
         ):
             rep = cue.conditional or hedged(cue)
             rule = "described+background" if cue.background else "described"
             out.append(Mention(ent.id, cue.status, rep, text, False, cue.text, rule))
         elif (
-            cue.base in _AIMED
+            not by_kin
+            and cue.base in _AIMED
             and not cue.negated
             and cue.goal != "purpose"
             and described_object(toks, cue)
@@ -430,6 +455,37 @@ def _by_description(
             rule = "described-object+background" if cue.background else "described-object"
             out.append(Mention(ent.id, cue.status, rep, text, False, cue.text, rule))
     return out
+
+
+def _told_by_kin(
+    lex: Lexicon,
+    article: Article,
+    sentence: Sentence,
+    toks: list[Tok],
+    ents: list[Ent],
+    cues: list[Cue],
+) -> tuple[str, Ent] | None:
+    """The company a kin subject tells (the named kin's id, that company): the owner of a
+    banner ("le propriétaire de Safeway": Albertsons), or a group's banner the article named
+    last ("l'enseigne du groupe Louis Delhaize", after Cora)."""
+    groups = {r.id: r.group for r in lex.watchlist.retailers}
+    for cue in cues:
+        told = kin_subject(toks, cue)
+        if told is None:
+            continue
+        kin_ent = ents[toks[told[1]].ent]
+        if kin_ent.kind != "retailer":
+            return None
+        if told[0] == "owner":
+            owner = groups.get(kin_ent.id)
+            return (kin_ent.id, replace(kin_ent, id=owner, discovered=False)) if owner else None
+        banners = [
+            e
+            for e in article.ents
+            if e.kind == "retailer" and groups.get(e.id) == kin_ent.id and e.start < sentence.start
+        ]
+        return (kin_ent.id, banners[-1]) if banners else None
+    return None
 
 
 def _own_words(toks: list[Tok], cues: list[Cue], speaker: Ent, text: str) -> list[Mention]:
