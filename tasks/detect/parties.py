@@ -235,6 +235,8 @@ def described_subject(toks: list[Tok], cue: Cue, pronoun: bool = False) -> bool:
         tok = toks[j]
         if pronoun and j == 0 and tok.dep == "nsubj" and tok.low in _SHE_HE:
             return True
+        if pronoun and j == 1 and tok.low in ("dernier", "derniere") and toks[0].low in _THIS:
+            return True  # "Ce dernier dément toute négociation avec l'américain"
         # "l'enseigne nordiste aurait été approchée", "serait citée comme une cible"
         passive = tok.dep == "nsubj:pass" and cue.base in ("approached", "rumored")
         if (tok.dep == "nsubj" or passive) and tok.ent < 0 and tok.lemma in RETAIL_DESCRIPTIONS:
@@ -314,7 +316,8 @@ def _described_before(toks: list[Tok], cue: Cue) -> bool:
     return False
 
 
-_SHE_HE = {"elle", "il", "celle-ci", "celui-ci"}
+_SHE_HE = {"elle", "il", "celle-ci", "celui-ci", "celle", "celui"}  # "celle-ci" split
+_THIS = {"ce", "cette"}
 
 
 _TIME_CASES = {"apres", "avant", "depuis", "malgre", "after", "before", "despite"}

@@ -79,6 +79,7 @@ class _Plan:
     carried: dict[int, list[Ent]] = field(default_factory=dict)
     topical: set[int] = field(default_factory=set)
     spoken: dict[int, Ent] = field(default_factory=dict)  # a retailer's own words, no name
+    pronouns: set[int] = field(default_factory=set)  # "Elle a refusé": the one named last
 
 
 def _plan(lex: Lexicon, article: Article, topic: Ent | None, in_title: bool = False) -> _Plan:
@@ -108,13 +109,18 @@ def _plan(lex: Lexicon, article: Article, topic: Ent | None, in_title: bool = Fa
             ):
                 plan.spoken[sentence.index] = speaker
             elif (
-                any(e.kind == "actor" for e in ents)
-                and _PRONOUN_SUBJECT.match(article.folded, sentence.start)
+                _PRONOUN_SUBJECT.match(article.folded, sentence.start)
+                and (
+                    any(e.kind == "actor" for e in ents)
+                    or _answers(lex, article, sentence)
+                )
                 and (antecedent := before[0] if before else _antecedent(article, sentence))
             ):
                 # "Monoprix étend son offre. Elle avait signé avec Amazon un accord…": the
-                # actor named, the pronoun is the retailer named last
+                # pronoun is the retailer named last; with the actor a paragraph away, only
+                # for an answer ("Amazon l'a approchée. Elle a refusé.")
                 plan.carried[sentence.index] = [antecedent]
+                plan.pronouns.add(sentence.index)
             elif before and prev is not None and prev.paragraph == sentence.paragraph:
                 # it may answer for them, or describe one ("le distributeur met fin…")
                 answers = lex.answer_stems.get(article.lang)
@@ -156,10 +162,18 @@ def _plan(lex: Lexicon, article: Article, topic: Ent | None, in_title: bool = Fa
     return plan
 
 
+def _answers(lex: Lexicon, article: Article, sentence: Sentence) -> bool:
+    """The sentence holds a word an answer or an approach could inflect."""
+    answers = lex.answer_stems.get(article.lang)
+    segment = (article.folded, sentence.start, sentence.end)
+    return answers is not None and bool(answers.search(*segment))
+
+
 # A personal subject pronoun opening a sentence, not the impersonal "il" ("il y a", "il
 # s'agit", "il n'a jamais été question").
 _PRONOUN_SUBJECT = re.compile(
-    r"(?:elle|il|celle-ci|celui-ci) (?!y |s'agit|faut|fallait|est |etait|reste|semble|parait|"
+    r"(?:elle|il|celle-ci|celui-ci|ce dernier|cette derniere) "
+    r"(?!y |s'agit|faut|fallait|est |etait|reste|semble|parait|lui faut|leur faut|ne serait|ne sera|"
     r"n'y|ne s'agit|n'est|ne faut|vaut|convient|importe|serait question|aurait ete|a ete "
     r"question|n'a (?:jamais |pas )?ete)"
 )
@@ -297,6 +311,10 @@ def _read_relations(
                 told_by_kin[sentence.index] = told
                 found += _by_description(toks, cues, [told[1]], text, hedged, by_kin=True)
                 continue
+        if presence == "paragraph" and sentence.index in plan.pronouns:
+            # the actor a paragraph away: only an answer or an end ("Elle a refusé.")
+            answers = [c for c in cues if c.base in ("declined", "denied", "ended")]
+            found += _by_description(toks, answers, extra or [], text, hedged, pronoun=True)
         if presence in ("named", "periphrase", "pronoun") and not parties:
             # "l'enseigne, filiale de Casino, …" describes a retailer that is not Casino
             known = [e for e in extra or [] if e.id not in qualifiers]
