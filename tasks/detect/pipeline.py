@@ -110,10 +110,7 @@ def _plan(lex: Lexicon, article: Article, topic: Ent | None, in_title: bool = Fa
                 plan.spoken[sentence.index] = speaker
             elif (
                 _PRONOUN_SUBJECT.match(article.folded, sentence.start)
-                and (
-                    any(e.kind == "actor" for e in ents)
-                    or _answers(lex, article, sentence)
-                )
+                and (any(e.kind == "actor" for e in ents) or _answers(lex, article, sentence))
                 and (antecedent := before[0] if before else _antecedent(article, sentence))
             ):
                 # "Monoprix étend son offre. Elle avait signé avec Amazon un accord…": the
@@ -173,7 +170,8 @@ def _answers(lex: Lexicon, article: Article, sentence: Sentence) -> bool:
 # s'agit", "il n'a jamais été question").
 _PRONOUN_SUBJECT = re.compile(
     r"(?:elle|il|celle-ci|celui-ci|ce dernier|cette derniere) "
-    r"(?!y |s'agit|faut|fallait|est |etait|reste|semble|parait|lui faut|leur faut|ne serait|ne sera|"
+    r"(?!y |s'agit|faut|fallait|est |etait|reste|semble|parait|lui faut|leur faut|ne serait|"
+    r"ne sera|"
     r"n'y|ne s'agit|n'est|ne faut|vaut|convient|importe|serait question|aurait ete|a ete "
     r"question|n'a (?:jamais |pas )?ete)"
 )
