@@ -48,6 +48,28 @@ RETAIL_DESCRIPTIONS = {
 }
 
 
+# Deals whose end the press tells with the deal as subject ("L'accord a pris fin en janvier").
+ENDED_DEALS = {
+    "accord",
+    "partenariat",
+    "contrat",
+    "collaboration",
+    "alliance",
+    "experience",
+    "dispositif",
+    "test",
+    "pilote",
+    "arrangement",
+    "deal",
+    "partnership",
+    "tie-up",
+    "trial",
+    "pilot",
+    "agreement",
+    "contract",
+}
+
+
 DEFINITE = {
     "le",
     "la",
@@ -218,11 +240,12 @@ def active_offer(toks: list[Tok], r: int, cue: Cue, parsed: bool) -> bool:
     return bool(span) and not any(t.low in BE for t in span)
 
 
-def described_subject(toks: list[Tok], cue: Cue, pronoun: bool = False) -> bool:
+def described_subject(toks: list[Tok], cue: Cue, pronoun: bool = False, deal: bool = False) -> bool:
     """The cue's verb has for subject a definite description of a retailer ("le distributeur
     met un terme à…", "l'enseigne a signé…"): the retailer the text is speaking of. With
     ``pronoun`` (the actor is named otherwise), a subject pronoun is that retailer too ("Elle
-    avait signé avec Amazon un accord")."""
+    avait signé avec Amazon un accord"). With ``deal``, a deal that ends is its party's ("Le
+    contrat a été résilié")."""
     if not any(t.head >= 0 for t in toks):
         return _described_before(toks, cue)
     verb = verb_of(toks, cue)
@@ -235,6 +258,13 @@ def described_subject(toks: list[Tok], cue: Cue, pronoun: bool = False) -> bool:
         tok = toks[j]
         if pronoun and j == 0 and tok.dep == "nsubj" and tok.low in _SHE_HE:
             return True
+        if (
+            deal
+            and cue.status == "ended"
+            and tok.dep.startswith("nsubj")
+            and tok.lemma in ENDED_DEALS
+        ):
+            return _definite(toks, j)  # "L'accord a pris fin": the deal of the one spoken of
         if pronoun and j == 1 and tok.low in ("dernier", "derniere") and toks[0].low in _THIS:
             return True  # "Ce dernier dément toute négociation avec l'américain"
         # "l'enseigne nordiste aurait été approchée", "serait citée comme une cible"

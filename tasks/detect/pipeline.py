@@ -29,6 +29,7 @@ from .entities import Ent
 from .lexicon import Lexicon, fold, normalize_text
 from .model import DEALS, Detection, Mention, merge
 from .parties import (
+    ENDED_DEALS,
     RETAIL_DESCRIPTIONS,
     bought_by_actor,
     described_object,
@@ -79,7 +80,7 @@ class _Plan:
     carried: dict[int, list[Ent]] = field(default_factory=dict)
     topical: set[int] = field(default_factory=set)
     spoken: dict[int, Ent] = field(default_factory=dict)  # a retailer's own words, no name
-    pronouns: set[int] = field(default_factory=set)  # "Elle a refusé": the one named last
+    stand_ins: set[int] = field(default_factory=set)  # "Elle a refusé": the one named last
 
 
 def _plan(lex: Lexicon, article: Article, topic: Ent | None, in_title: bool = False) -> _Plan:
@@ -117,7 +118,15 @@ def _plan(lex: Lexicon, article: Article, topic: Ent | None, in_title: bool = Fa
                 # pronoun is the retailer named last; with the actor a paragraph away, only
                 # for an answer ("Amazon l'a approchée. Elle a refusé.")
                 plan.carried[sentence.index] = [antecedent]
-                plan.pronouns.add(sentence.index)
+                plan.stand_ins.add(sentence.index)
+            elif (
+                _DEAL_SUBJECT.match(article.folded, sentence.start)
+                and _answers(lex, article, sentence)
+                and (antecedent := before[0] if before else _antecedent(article, sentence))
+            ):
+                # "L'accord a pris fin en janvier": the deal of the retailer named last
+                plan.carried[sentence.index] = [antecedent]
+                plan.stand_ins.add(sentence.index)
             elif before and prev is not None and prev.paragraph == sentence.paragraph:
                 # it may answer for them, or describe one ("le distributeur met fin…")
                 answers = lex.answer_stems.get(article.lang)
@@ -174,6 +183,14 @@ _PRONOUN_SUBJECT = re.compile(
     r"ne sera|"
     r"n'y|ne s'agit|n'est|ne faut|vaut|convient|importe|serait question|aurait ete|a ete "
     r"question|n'a (?:jamais |pas )?ete)"
+)
+
+
+# A deal opening a sentence as its subject ("Mais le contrat a été résilié").
+_DEAL_SUBJECT = re.compile(
+    r"(?:(?:mais|puis|finalement|but|then|eventually)[ ,]+)?(?:l'|le |la |the )(?:"
+    + "|".join(sorted(ENDED_DEALS))
+    + r")(?![\w])"
 )
 
 
@@ -309,17 +326,18 @@ def _read_relations(
                 told_by_kin[sentence.index] = told
                 found += _by_description(toks, cues, [told[1]], text, hedged, by_kin=True)
                 continue
-        if presence == "paragraph" and sentence.index in plan.pronouns:
+        if presence == "paragraph" and sentence.index in plan.stand_ins:
             # the actor a paragraph away: only an answer or an end ("Elle a refusé.")
             answers = [c for c in cues if c.base in ("declined", "denied", "ended")]
-            found += _by_description(toks, answers, extra or [], text, hedged, pronoun=True)
+            found += _by_description(toks, answers, extra or [], text, hedged, True, deal=True)
         if presence in ("named", "periphrase", "pronoun") and not parties:
             # "l'enseigne, filiale de Casino, …" describes a retailer that is not Casino
             known = [e for e in extra or [] if e.id not in qualifiers]
             if not known and topic is not None and topic.id not in qualifiers:
                 known = [topic]
             pronoun = presence in ("named", "periphrase")
-            found += _by_description(toks, cues, known, text, hedged, pronoun)
+            deal = sentence.index in plan.stand_ins
+            found += _by_description(toks, cues, known, text, hedged, pronoun, deal=deal)
         if presence == "settled":
             continue
         assigned = assign(toks, ents, cues, presence, by_press, extra, rivalry, referenced)
@@ -437,12 +455,14 @@ def _by_description(
     hedged: Callable[[Cue], bool],
     pronoun: bool = False,
     by_kin: bool = False,
+    deal: bool = False,
 ) -> list[Mention]:
     """A deal whose subject is "le distributeur", "l'enseigne", "the grocer" (or, with
     ``pronoun``, "elle"): the one retailer ``known`` it stands for, that of the sentence before,
     the article's topic retailer, or the one retailer named earlier in the sentence. With
     ``by_kin``, the subject is told by its kin ("le propriétaire de Safeway") and ``known`` is
-    the company the watchlist says that is."""
+    the company the watchlist says that is. With ``deal``, the sentence opens on a deal whose
+    end it tells ("L'accord a pris fin"): the deal of the retailer ``known``."""
     if len({e.id for e in known}) != 1:
         return []
     ent = known[0]
@@ -454,7 +474,7 @@ def _by_description(
             and (
                 kin_subject(toks, cue) is not None
                 if by_kin
-                else described_subject(toks, cue, pronoun)
+                else described_subject(toks, cue, pronoun, deal)
             )
         ):
             rep = cue.conditional or hedged(cue)
