@@ -317,6 +317,8 @@ def _no_comment(toks: list[Tok], cue: Cue, words: _Words) -> bool:
         if tok.low in CLAUSE_BREAK or tok.ent >= 0:
             return False
         if tok.lemma in words.speech or tok.low.split("'")[-1] in words.speech:
+            if k >= 2 and toks[k - 1].low == "les" and toks[k - 2].low in ("toutes", "tous"):
+                return False  # "a décliné toutes les sollicitations": every approach
             return not _someone_elses(toks, k)
         if tok.low in ("nos", "notre"):
             return True  # "n'a pas donné suite à nos demandes d'entretien": the newsroom's
