@@ -382,6 +382,7 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
             continue
         out.append(Ent("retailer", _slug(name), start, end, name, discovered=True))
     out += _discover_after(lex, text, folded, taken + [(e.start, e.end) for e in out])
+    out += _discover_headed(lex, text, folded, taken + [(e.start, e.end) for e in out])
     found = _everywhere(text, out, taken)
     grocery = len(lex.context.findall(folded)) >= 2 or any(e.kind == "retailer" for e in known)
     if grocery:  # grocery news: a purchase may name a grocer
@@ -514,6 +515,77 @@ def _discover_after(
         start = end - len(name)
         if any(s < end and start < e for s, e in taken) or lex.names.fullmatch(folded[start:end]):
             continue
+        out.append(Ent("retailer", _slug(name), start, end, name, discovered=True))
+    return out
+
+
+# A name that carries its trade: "Drakes Supermarkets", "Calgary Co-op", "Greenleaf Grocers",
+# "Marché Beauchemin", "Épiceries Etxea", "la Ferme du Goëlo".
+_CAPWORD = r"[A-ZÀ-ÖØ-Þ][\w'’&-]*"
+_HEADED = re.compile(
+    r"(?<![\w'’-])(?:"
+    r"(?P<en>(?:" + _CAPWORD + r" ){1,3}(?:Supermarkets?|Grocers|Grocery|Markets?|Co-op|Foods))"
+    r"|(?P<fr>(?:Supermarchés?|Épiceries?|Epiceries?|Marchés?|Ferme|Comptoir|Halles?)"
+    r"(?: (?:du |de la |des |de |d'|l')?" + _CAPWORD + r"){1,2})"
+    r")(?![\w'’-])"
+)
+# Capitalised words before a trade that make no shop's name ("the Single Market").
+_NOT_NAMES = {
+    "single",
+    "common",
+    "stock",
+    "free",
+    "black",
+    "super",
+    "fresh",
+    "whole",
+    "the",
+    "a",
+    "an",
+    "our",
+    "his",
+    "her",
+    "their",
+    "its",
+    "all",
+    "new",
+    "big",
+    "le",
+    "la",
+    "les",
+    "un",
+    "une",
+    "prime",
+    "amazon",
+    "world",
+    "european",
+    "global",
+    "international",
+    "national",
+    "emerging",
+}
+
+
+def _discover_headed(
+    lex: Lexicon, text: str, folded: str, taken: list[tuple[int, int]]
+) -> list[Ent]:
+    """A capitalised name whose own words say it is a shop: "Drakes Supermarkets"."""
+    out: list[Ent] = []
+    for match in _HEADED.finditer(text):
+        start, end = match.span()
+        words = match.group(0).split()
+        if match.group("en"):
+            while words and words[0].lower() in _NOT_NAMES:
+                start += len(words.pop(0)) + 1
+            if len(words) < 2:
+                continue
+        elif words[-1].lower() in _NOT_NAMES:
+            continue
+        if any(s < end and start < e for s, e in taken) or lex.names.fullmatch(folded[start:end]):
+            continue
+        if lex.actor_any.search(folded, start, end):
+            continue  # "Amazon Fresh Market": the actor's own shop
+        name = text[start:end]
         out.append(Ent("retailer", _slug(name), start, end, name, discovered=True))
     return out
 
