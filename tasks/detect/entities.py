@@ -159,6 +159,11 @@ _NAME_STOP = {
     "Or",
     "Dans",
     "Pour",
+    # points of the compass: "les magasins du Grand Est" name a region
+    "Est",
+    "Ouest",
+    "Nord",
+    "Sud",
 }
 # Prepositions of place: the name after them is a town ("À Caen, une épicerie fine…").
 _PLACE_WORDS = {"À", "A", "Au", "Aux", "En", "In", "At"}
