@@ -279,8 +279,12 @@ def _refuses_other(toks: list[Tok], cue: Cue, index: dict[str, object]) -> bool:
     if k >= len(toks) or toks[k].low not in ("de", "d'", "to"):
         return False
     k += 1
+    clitics = set()
     while k < len(toks) and toks[k].low in ("se", "s'", "en", "y", "le", "la", "l'", "les"):
+        clitics.add(toks[k].low)
         k += 1
+    if "y" in clitics:
+        return False  # "a refusé de s'y engager": "y" is the offer told before
     if k >= len(toks) or toks[k].pos not in ("VERB", ""):
         return False
     if toks[k].lemma in index or toks[k].low in index:

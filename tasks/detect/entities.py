@@ -251,6 +251,9 @@ def _person(text: str, start: int, end: int) -> bool:
 _AGE = re.compile(r",? \d{1,2}(?: ans)?,")
 
 
+_SPOKESMAN = re.compile(r" (?:spokes(?:man|woman|person)|porte-parole)\b")
+
+
 def _retail_context(lex: Lexicon, folded: str, start: int, end: int) -> bool:
     """A retail noun just before the name, or a retail apposition just after it."""
     before = folded[max(0, start - 45) : start]
@@ -259,6 +262,8 @@ def _retail_context(lex: Lexicon, folded: str, start: int, end: int) -> bool:
         if not re.search(r"[.,;:!?()]", tail) and len(tail.split()) <= 3:
             return True
     after = folded[end : end + 70]
+    if _SPOKESMAN.match(after):
+        return True  # "an Iceland spokesman": a company speaks
     if after.startswith(","):
         clause = re.split(r"[.;:!?()]", after[1:])[0]
         words = clause.split()
@@ -493,6 +498,8 @@ def _discover_after(
     out: list[Ent] = []
     for match in _apposition_after_re(lex).finditer(folded):
         comma = match.start()
+        if set(folded[comma + 2 : match.end()].split()) & _ROLES:
+            continue  # "Thierry Muller, directeur du magasin": a person's role
         rest = folded[match.end() : match.end() + 40].split()[:3]
         closed = folded[match.end() : match.end() + 1] == ","  # "X, the chain, has ended"
         if not closed and any(word in _FINITE for word in rest):
@@ -593,6 +600,40 @@ def _discover_headed(
         name = text[start:end]
         out.append(Ent("retailer", _slug(name), start, end, name, discovered=True))
     return out
+
+
+# Roles that make an apposition a person's ("directeur du magasin", "manager of the store").
+_ROLES = {
+    "directeur",
+    "directrice",
+    "gerant",
+    "gerante",
+    "patron",
+    "patronne",
+    "responsable",
+    "president",
+    "presidente",
+    "fondateur",
+    "fondatrice",
+    "employe",
+    "employee",
+    "salarie",
+    "salariee",
+    "client",
+    "cliente",
+    "manager",
+    "owner",
+    "director",
+    "employee",
+    "founder",
+    "boss",
+    "head",
+    "chef",
+    "caissier",
+    "caissiere",
+    "adjoint",
+    "adjointe",
+}
 
 
 def _everywhere(text: str, found: list[Ent], taken: list[tuple[int, int]]) -> list[Ent]:

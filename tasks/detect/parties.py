@@ -17,7 +17,15 @@ one:
 from __future__ import annotations
 
 from .lexicon import fold
-from .syntax import CLAUSE_ENDS, LIST_GLUE, ancestor_distance, subjects_of, under, verb_of
+from .syntax import (
+    CLAUSE_ENDS,
+    LIST_GLUE,
+    ancestor_distance,
+    is_passive,
+    subjects_of,
+    under,
+    verb_of,
+)
 from .tokens import Cue, Tok
 
 # Nouns a retailer is described by ("le distributeur", "the grocer"): as a subject or an object
@@ -42,9 +50,35 @@ RETAIL_DESCRIPTIONS = {
     "group",
     "discounter",
     "discompteur",
+    "reseau",
     "specialist",
     "epicerie",
     "entreprise",
+    "company",
+}
+
+
+# Who answers for a company ("La direction a démenti", "Son cofondateur a refusé").
+MANAGEMENT = {
+    "direction",
+    "dirigeant",
+    "pdg",
+    "patron",
+    "patronne",
+    "fondateur",
+    "fondatrice",
+    "cofondateur",
+    "cofondatrice",
+    "president",
+    "presidente",
+    "directeur",
+    "directrice",
+    "porte-parole",
+    "management",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "boss",
 }
 
 
@@ -240,6 +274,34 @@ def active_offer(toks: list[Tok], r: int, cue: Cue, parsed: bool) -> bool:
     return bool(span) and not any(t.low in BE for t in span)
 
 
+# Verbs whose infinitive tells their subject's own state or act ("pourrait devenir une cible",
+# "reconnaît avoir engagé des discussions").
+_RAISING = {"pouvoir", "devoir", "sembler", "paraitre", "reconnaitre", "confirmer", "admettre"}
+
+
+def clause_subjects(toks: list[Tok], cue: Cue) -> list[int]:
+    """The subjects of the cue's verb, or of the verb governing it ("Elle a refondu son site
+    et a ouvert…", "reconnaît avoir engagé des discussions", "pourrait devenir une cible")."""
+    verb = verb_of(toks, cue)
+    subjects = subjects_of(toks, verb, cue)
+    for _ in range(2):
+        head = toks[verb].head
+        if subjects or head < 0:
+            break
+        if toks[verb].dep != "conj" and not (
+            toks[verb].dep == "xcomp" and toks[head].lemma in _RAISING
+        ):
+            break  # "n'a pas souhaité commenter des spéculations": a wish, not the deal
+        verb = head
+        subjects = subjects_of(toks, verb)
+    if not subjects:
+        # "L'enseigne du groupe X, présente dans l'Est, reconnaît…": the parser hung the
+        # subject on the incise before the verb
+        incises = [k for k, t in enumerate(toks) if t.head == verb and t.dep == "advcl"]
+        subjects = [j for k in incises if k < verb for j in subjects_of(toks, k) if j < k]
+    return subjects
+
+
 def described_subject(toks: list[Tok], cue: Cue, pronoun: bool = False, deal: bool = False) -> bool:
     """The cue's verb has for subject a definite description of a retailer ("le distributeur
     met un terme à…", "l'enseigne a signé…"): the retailer the text is speaking of. With
@@ -248,13 +310,9 @@ def described_subject(toks: list[Tok], cue: Cue, pronoun: bool = False, deal: bo
     contrat a été résilié")."""
     if not any(t.head >= 0 for t in toks):
         return _described_before(toks, cue)
-    verb = verb_of(toks, cue)
     if _time_adjunct(toks, cue):
         return False  # "Après des mois de discussions, le distributeur accueille…": the past
-    subjects = subjects_of(toks, verb, cue)
-    if not subjects and toks[verb].dep == "conj" and toks[verb].head >= 0:
-        subjects = subjects_of(toks, toks[verb].head)  # "Elle a refondu son site et a ouvert…"
-    for j in subjects:
+    for j in clause_subjects(toks, cue):
         tok = toks[j]
         if pronoun and j == 0 and tok.dep == "nsubj" and tok.low in _SHE_HE:
             return True
@@ -265,12 +323,18 @@ def described_subject(toks: list[Tok], cue: Cue, pronoun: bool = False, deal: bo
             and tok.lemma in ENDED_DEALS
         ):
             return _definite(toks, j)  # "L'accord a pris fin": the deal of the one spoken of
+        if cue.base in ("declined", "denied") and tok.dep == "nsubj" and tok.lemma in MANAGEMENT:
+            return _definite(toks, j)  # "La direction a démenti": the company's answer
         if pronoun and j == 1 and tok.low in ("dernier", "derniere") and toks[0].low in _THIS:
             return True  # "Ce dernier dément toute négociation avec l'américain"
         # "l'enseigne nordiste aurait été approchée", "serait citée comme une cible"
-        passive = tok.dep == "nsubj:pass" and cue.base in ("approached", "rumored")
+        passive = tok.dep == "nsubj:pass" and (
+            cue.base in ("approached", "rumored") or not is_passive(toks, cue)
+        )  # or the parser's mistake: "le discounter allemand a décliné"
         if (tok.dep == "nsubj" or passive) and tok.ent < 0 and tok.lemma in RETAIL_DESCRIPTIONS:
-            return _definite(toks, j)
+            # "le réseau logistique d'Amazon" is the actor's
+            owned = any(t.actor and t.head == j and t.dep.startswith("nmod") for t in toks)
+            return _definite(toks, j) and not owned
     return False
 
 
@@ -287,19 +351,7 @@ def kin_subject(toks: list[Tok], cue: Cue) -> tuple[str, int] | None:
     watchlist which company that is."""
     if not any(t.head >= 0 for t in toks):
         return _kin_before(toks, cue)
-    verb = verb_of(toks, cue)
-    subjects = subjects_of(toks, verb, cue)
-    for _ in range(2):  # "reconnaît avoir engagé des discussions": the governing verb's
-        if subjects or toks[verb].dep not in ("xcomp", "conj") or toks[verb].head < 0:
-            break
-        verb = toks[verb].head
-        subjects = subjects_of(toks, verb)
-    if not subjects:
-        # "L'enseigne du groupe X, présente dans l'Est, reconnaît…": the parser hung the
-        # subject on the incise before the verb
-        incises = [k for k, t in enumerate(toks) if t.head == verb and t.dep == "advcl"]
-        subjects = [j for k in incises if k < verb for j in subjects_of(toks, k) if j < k]
-    for j in subjects:
+    for j in clause_subjects(toks, cue):
         relation = _kin_relation(toks[j].lemma)
         if relation is None or toks[j].ent >= 0:
             continue
@@ -337,13 +389,21 @@ def _definite(toks: list[Tok], j: int) -> bool:
 def _described_before(toks: list[Tok], cue: Cue) -> bool:
     """Without a parse (English): "the grocer" a verb or two before the cue, in its clause
     ("…, as the supermarket extends its tie-up with the online giant")."""
-    for k in range(cue.first - 1, max(0, cue.first - 4), -1):
+    for k in range(cue.first - 1, max(0, cue.first - 5), -1):
         tok = toks[k]
         if tok.low in CLAUSE_ENDS or tok.low in (",", ";", ":") or tok.ent >= 0:
             return False
+        if tok.low in _NEW_SUBJECT:
+            return False  # "The company says it offers…": another clause's subject
         if tok.low in RETAIL_DESCRIPTIONS or tok.low.rstrip("s") in RETAIL_DESCRIPTIONS:
-            return toks[k - 1].low == "the" and k + 1 < cue.first
+            # up to two modifiers: "the frozen food specialist may have discussed…"
+            before = [t.low for t in toks[max(0, k - 3) : k]]
+            the = [i for i, w in enumerate(before) if w in ("the", "its")]
+            return bool(the) and k + 1 < cue.first and "," not in before[the[-1] :]
     return False
+
+
+_NEW_SUBJECT = {"it", "he", "she", "they", "that", "which", "who", "we", "i"}
 
 
 _SHE_HE = {"elle", "il", "celle-ci", "celui-ci", "celle", "celui"}  # "celle-ci" split

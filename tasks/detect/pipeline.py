@@ -30,6 +30,7 @@ from .lexicon import Lexicon, fold, normalize_text
 from .model import DEALS, Detection, Mention, merge
 from .parties import (
     ENDED_DEALS,
+    MANAGEMENT,
     RETAIL_DESCRIPTIONS,
     bought_by_actor,
     described_object,
@@ -120,11 +121,15 @@ def _plan(lex: Lexicon, article: Article, topic: Ent | None, in_title: bool = Fa
                 plan.carried[sentence.index] = [antecedent]
                 plan.stand_ins.add(sentence.index)
             elif (
-                _DEAL_SUBJECT.match(article.folded, sentence.start)
+                (
+                    _DEAL_SUBJECT.match(article.folded, sentence.start)
+                    or _MANAGEMENT_SUBJECT.match(article.folded, sentence.start)
+                )
                 and _answers(lex, article, sentence)
                 and (antecedent := before[0] if before else _antecedent(article, sentence))
             ):
-                # "L'accord a pris fin en janvier": the deal of the retailer named last
+                # "L'accord a pris fin en janvier", "La direction a démenti": the deal or the
+                # answer of the retailer named last
                 plan.carried[sentence.index] = [antecedent]
                 plan.stand_ins.add(sentence.index)
             elif before and prev is not None and prev.paragraph == sentence.paragraph:
@@ -135,6 +140,7 @@ def _plan(lex: Lexicon, article: Article, topic: Ent | None, in_title: bool = Fa
                     answers is not None
                     and not answers.search(*segment)
                     and not lex.retail_noun_re.search(*segment)
+                    and not _DESCRIPTION.search(*segment)
                 ):
                     continue
                 plan.carried[sentence.index] = _as_group(lex, article, sentence, before)
@@ -191,6 +197,12 @@ _DEAL_SUBJECT = re.compile(
     r"(?:(?:mais|puis|finalement|but|then|eventually)[ ,]+)?(?:l'|le |la |the )(?:"
     + "|".join(sorted(ENDED_DEALS))
     + r")(?![\w])"
+)
+
+
+# A company's management opening a sentence ("Son cofondateur a démenti").
+_MANAGEMENT_SUBJECT = re.compile(
+    r"(?:la |le |sa |son |leur |l'|the |its )(?:" + "|".join(sorted(MANAGEMENT)) + r")(?![\w])"
 )
 
 
