@@ -624,7 +624,6 @@ _ROLES = {
     "manager",
     "owner",
     "director",
-    "employee",
     "founder",
     "boss",
     "head",
