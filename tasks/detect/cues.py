@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import pairwise
 
-from .lexicon import _ELISION, Lexicon, fold_phrase
+from .lexicon import _ELISION, Lexicon, fold, fold_phrase
 from .model import DEALS
 from .tokens import (
     CLAUSE_BREAK,
@@ -139,6 +139,7 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
     cues = [c for c in cues if not _maxim(toks, c)]
     cues = [c for c in cues if not (c.base == "declined" and _no_comment(toks, c, words))]
     cues = [c for c in cues if not (c.base == "declined" and _refuses_other(toks, c, index))]
+    cues = [c for c in cues if not _speaks(toks, c) and not _rather_than(toks, c)]
     talks = [c for c in cues if c.status in ("approached", "in_talks")]
     rumours = [c for c in cues if c.base == "rumored" and not c.negated]
     for cue in cues:
@@ -311,6 +312,31 @@ _DEAL_OBJECTS = {
     "offer",
     "proposition",
 }
+
+
+# Subjects before which "talks" is a verb ("None of them talks publicly about Amazon").
+_SPEAKERS = {"them", "he", "she", "it", "who", "one", "nobody", "everyone", "anyone", "someone"}
+
+
+def _speaks(toks: list[Tok], cue: Cue) -> bool:
+    """English "talks" after a subject pronoun: someone speaking, not negotiations."""
+    return toks[cue.first].low == "talks" and cue.first > 0 and toks[cue.first - 1].low in _SPEAKERS
+
+
+_RATHER = {
+    ("rather", "than"),
+    ("instead", "of"),
+    ("plutot", "que"),
+    ("plutot", "qu'"),
+    ("au", "lieu"),
+}
+
+
+def _rather_than(toks: list[Tok], cue: Cue) -> bool:
+    """The cue is what is set aside ("a rival rather than a partner", "plutôt qu'un
+    partenaire")."""
+    words = [fold(t.low) for t in toks[max(0, cue.first - 4) : cue.first]]
+    return any(pair in _RATHER for pair in pairwise(words))
 
 
 def _no_comment(toks: list[Tok], cue: Cue, words: _Words) -> bool:
