@@ -399,8 +399,15 @@ def _described_before(toks: list[Tok], cue: Cue) -> bool:
             # up to two modifiers: "the frozen food specialist may have discussed…"
             before = [t.low for t in toks[max(0, k - 3) : k]]
             the = [i for i, w in enumerate(before) if w in ("the", "its")]
+            if tok.low == "company" and not _actor_after(toks, cue):
+                return False  # any firm: "the company was investing in lower prices"
             return bool(the) and k + 1 < cue.first and "," not in before[the[-1] :]
     return False
+
+
+def _actor_after(toks: list[Tok], cue: Cue) -> bool:
+    """The actor is the cue's counterpart, a few words after it ("held talks with Amazon")."""
+    return any(t.actor for t in toks[cue.last + 1 : cue.last + 7])
 
 
 _NEW_SUBJECT = {"it", "he", "she", "they", "that", "which", "who", "we", "i"}

@@ -480,6 +480,8 @@ def _by_description(
     ent = known[0]
     out = []
     for cue in cues:
+        if _with_another(toks, cue):
+            continue
         if (
             cue.status in _DESCRIBED
             and not cue.goal
@@ -534,6 +536,15 @@ def _told_by_kin(
         ]
         return (kin_ent.id, banners[-1]) if banners else None
     return None
+
+
+def _with_another(toks: list[Tok], cue: Cue) -> bool:
+    """The deal's counterpart, after "avec"/"with", is not the actor ("une alliance avec le
+    chinois Alibaba", "technology deals with retailers in France")."""
+    for k in range(cue.last + 1, min(len(toks), cue.last + 4)):
+        if toks[k].low in ("avec", "with"):
+            return not any(t.actor for t in toks[k + 1 : k + 5])
+    return False
 
 
 def _own_words(toks: list[Tok], cues: list[Cue], speaker: Ent, text: str) -> list[Mention]:
