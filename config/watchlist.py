@@ -202,6 +202,11 @@ class Watchlist(_Strict):
                 return retailer
         return None
 
+    def group_of(self, slug: str) -> str | None:
+        """The id of the group a listed retailer belongs to, if the list says."""
+        retailer = self.retailer(slug)
+        return retailer.group if retailer is not None else None
+
     def remember_discovered(self, slug: str, name: str) -> None:
         """Keep the display name of a retailer found in the text but not in the list."""
         if len(self._discovered) < 10_000:

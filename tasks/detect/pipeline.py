@@ -253,8 +253,7 @@ def _as_group(lex: Lexicon, article: Article, sentence: Sentence, before: list[E
         for m in _THE_GROUP.finditer(article.folded, sentence.start, sentence.end)
     ):
         return before
-    groups = {r.id: r.group for r in lex.watchlist.retailers}
-    parents = {groups.get(e.id) for e in before}
+    parents = {lex.watchlist.group_of(e.id) for e in before}
     if len(parents) != 1 or None in parents:
         return before
     return [replace(before[0], id=parents.pop(), discovered=False)]
@@ -518,7 +517,7 @@ def _told_by_kin(
     """The company a kin subject tells (the named kin's id, that company): the owner of a
     banner ("le propriétaire de Safeway": Albertsons), or a group's banner the article named
     last ("l'enseigne du groupe Louis Delhaize", after Cora)."""
-    groups = {r.id: r.group for r in lex.watchlist.retailers}
+    group_of = lex.watchlist.group_of
     for cue in cues:
         told = kin_subject(toks, cue)
         if told is None:
@@ -527,12 +526,12 @@ def _told_by_kin(
         if kin_ent.kind != "retailer":
             return None
         if told[0] == "owner":
-            owner = groups.get(kin_ent.id)
+            owner = group_of(kin_ent.id)
             return (kin_ent.id, replace(kin_ent, id=owner, discovered=False)) if owner else None
         banners = [
             e
             for e in article.ents
-            if e.kind == "retailer" and groups.get(e.id) == kin_ent.id and e.start < sentence.start
+            if e.kind == "retailer" and group_of(e.id) == kin_ent.id and e.start < sentence.start
         ]
         return (kin_ent.id, banners[-1]) if banners else None
     return None
