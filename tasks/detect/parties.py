@@ -127,23 +127,15 @@ BE = {"be", "is", "was", "were", "been", "being", "are", "etre", "ete"}
 _BANNERS = {"enseigne", "marque", "banner", "brand", "chaine", "chain"}
 
 
-# Nouns that qualify a company by another ("filiale du groupe Casino", "owner of Monoprix").
-_KIN = {
-    "filiale",
-    "proprietaire",
-    "propriete",
-    "mere",
-    "maison-mere",
-    "branche",
-    "parent",
-    "owner",
-    "subsidiary",
-    "unit",
-    "enseigne",
-    "marque",
-    "banner",
-    "brand",
-}
+# A company told by its kin: its owner ("le propriétaire de Safeway") or one of its banners
+# ("l'enseigne du groupe Louis Delhaize", "la filiale de Monoprix").
+_OWNERS = {"proprietaire", "maison-mere", "mere", "parent", "owner"}
+_OFFSPRING = {"filiale", "enseigne", "marque", "branche", "subsidiary", "banner", "brand", "chain"}
+
+
+# Nouns that qualify a company by another ("filiale du groupe Casino", "owner of Monoprix"):
+# the kin above, and "propriété de"/"unit of"; "chain of" names shops, not a company.
+_KIN = (_OWNERS | _OFFSPRING | {"propriete", "unit"}) - {"chain"}
 
 
 def kin(toks: list[Tok], r: int, parsed: bool) -> bool:
@@ -336,12 +328,6 @@ def described_subject(toks: list[Tok], cue: Cue, pronoun: bool = False, deal: bo
             owned = any(t.actor and t.head == j and t.dep.startswith("nmod") for t in toks)
             return _definite(toks, j) and not owned
     return False
-
-
-# A company told by its kin: its owner ("le propriétaire de Safeway") or one of its banners
-# ("l'enseigne du groupe Louis Delhaize", "la filiale de Monoprix").
-_OWNERS = {"proprietaire", "maison-mere", "mere", "parent", "owner"}
-_OFFSPRING = {"filiale", "enseigne", "marque", "branche", "subsidiary", "banner", "brand", "chain"}
 
 
 def kin_subject(toks: list[Tok], cue: Cue) -> tuple[str, int] | None:

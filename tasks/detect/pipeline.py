@@ -134,11 +134,9 @@ def _plan(lex: Lexicon, article: Article, topic: Ent | None, in_title: bool = Fa
                 plan.stand_ins.add(sentence.index)
             elif before and prev is not None and prev.paragraph == sentence.paragraph:
                 # it may answer for them, or describe one ("le distributeur met fin…")
-                answers = lex.answer_stems.get(article.lang)
                 segment = (article.folded, sentence.start, sentence.end)
                 if (
-                    answers is not None
-                    and not answers.search(*segment)
+                    not _answers(lex, article, sentence)
                     and not lex.retail_noun_re.search(*segment)
                     and not _DESCRIPTION.search(*segment)
                 ):
@@ -161,12 +159,7 @@ def _plan(lex: Lexicon, article: Article, topic: Ent | None, in_title: bool = Fa
             presence = "paragraph"  # the headline's subject: a retailer's answer is to the actor
         if not presence and any(_settled(lex, e) for e in retailers):
             presence = "settled"  # a relation on the record needs no actor in the sentence
-        answers = lex.answer_stems.get(article.lang)
-        if (
-            presence == "paragraph"
-            and answers is not None
-            and not answers.search(article.folded, sentence.start, sentence.end)
-        ):
+        if presence == "paragraph" and not _answers(lex, article, sentence):
             continue  # only an answer or an approach may be read without the actor: none
         if presence:
             plan.picked.append(sentence)
@@ -175,10 +168,10 @@ def _plan(lex: Lexicon, article: Article, topic: Ent | None, in_title: bool = Fa
 
 
 def _answers(lex: Lexicon, article: Article, sentence: Sentence) -> bool:
-    """The sentence holds a word an answer or an approach could inflect."""
+    """The sentence holds a word an answer or an approach could inflect (a language without
+    such stems rules nothing out)."""
     answers = lex.answer_stems.get(article.lang)
-    segment = (article.folded, sentence.start, sentence.end)
-    return answers is not None and bool(answers.search(*segment))
+    return answers is None or bool(answers.search(article.folded, sentence.start, sentence.end))
 
 
 # A personal subject pronoun opening a sentence, not the impersonal "il" ("il y a", "il
