@@ -142,6 +142,8 @@ def _plan(lex: Lexicon, article: Article, topic: Ent | None, in_title: bool = Fa
                 ):
                     continue
                 plan.carried[sentence.index] = _as_group(lex, article, sentence, before)
+                if _DESCRIPTION.search(*segment):
+                    plan.stand_ins.add(sentence.index)  # "Le distributeur avait démenti"
             elif topic is not None and any(e.kind == "actor" for e in ents):
                 if not lex.retail_noun_re.search(article.folded, sentence.start, sentence.end):
                     continue
@@ -152,6 +154,7 @@ def _plan(lex: Lexicon, article: Article, topic: Ent | None, in_title: bool = Fa
                 # "Selon nos informations, l'enseigne de produits frais serait en discussions
                 # avec l'américain": the retailer named last, a few sentences up
                 plan.carried[sentence.index] = [antecedent]
+                plan.stand_ins.add(sentence.index)
             else:
                 continue
         presence = actor_presence(lex, article, sentence.index)

@@ -111,10 +111,30 @@ def after_incise(toks: list[Tok], r: int, cues: list[Cue]) -> Cue | None:
     reach = 4
     if close + 1 < len(toks) and toks[close + 1].low in _SAID:
         reach = 8  # "…, said Tuesday it has signed an agreement with Amazon"
-    return next((c for c in cues if close < c.first <= close + reach), None)
+    found = next((c for c in cues if close < c.first <= close + reach), None)
+    if found is None and not any(t.head >= 0 for t in toks):
+        return _after_long_incise(toks, k, cues)
+    return found
+
+
+def _after_long_incise(toks: list[Tok], k: int, cues: list[Cue]) -> Cue | None:
+    """Without a parse: a longer incise, with its own commas ("Wegmans, the grocer from
+    Rochester, New York, which …, was approached by Amazon"), ends at the comma that a
+    finite verb follows; that verb's cue, just after, is the name's."""
+    for j in range(k + 1, min(len(toks) - 1, k + 45)):
+        low = toks[j].low
+        if low in CLAUSE_ENDS or low in (":", ".") or toks[j].ent >= 0 and not toks[j].actor:
+            return None  # another clause, or another company the incise is about
+        if low == "," and toks[j + 1].low in _FINITE:
+            return next((c for c in cues if j < c.first <= j + 4), None)
+    return None
+
 
 
 _SAID = {"said", "says", "announced", "confirmed", "told", "indique", "annonce", "confirme"}
+
+# Finite verbs that open the predicate after an English incise.
+_FINITE = _SAID | {"was", "were", "is", "are", "has", "have", "had", "would", "could", "will"}
 
 
 _RELATIVES = {"qui", "dont", "lequel", "laquelle", "which", "who", "whose"}
