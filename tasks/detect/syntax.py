@@ -123,12 +123,11 @@ def _after_long_incise(toks: list[Tok], k: int, cues: list[Cue]) -> Cue | None:
     finite verb follows; that verb's cue, just after, is the name's."""
     for j in range(k + 1, min(len(toks) - 1, k + 45)):
         low = toks[j].low
-        if low in CLAUSE_ENDS or low in (":", ".") or toks[j].ent >= 0 and not toks[j].actor:
+        if low in CLAUSE_ENDS or low in (":", ".") or (toks[j].ent >= 0 and not toks[j].actor):
             return None  # another clause, or another company the incise is about
         if low == "," and toks[j + 1].low in _FINITE:
             return next((c for c in cues if j < c.first <= j + 4), None)
     return None
-
 
 
 _SAID = {"said", "says", "announced", "confirmed", "told", "indique", "annonce", "confirme"}
