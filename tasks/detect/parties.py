@@ -420,15 +420,23 @@ def _time_adjunct(toks: list[Tok], cue: Cue) -> bool:
 
 def described_object(toks: list[Tok], cue: Cue) -> bool:
     """The cue's object, a few words after it, is a definite description of a retailer
-    ("racheter le distributeur de Minneapolis", "approached the grocer")."""
-    for k in range(cue.last + 1, min(len(toks), cue.last + 4)):
+    ("racheter le distributeur de Minneapolis", "approached the grocer"), or a share of one
+    ("racheter tout ou partie de l'enseigne nordiste")."""
+    start = cue.last + 1
+    while start < len(toks) and toks[start].low in _SHARE_OF:
+        start += 1
+    for k in range(start, min(len(toks), start + 3)):
         tok = toks[k]
         if tok.low in CLAUSE_ENDS or tok.low in (",", ";", ":") or tok.ent >= 0:
             return False
         if tok.lemma in RETAIL_DESCRIPTIONS or tok.low in RETAIL_DESCRIPTIONS:
             # one adjective may stand between ("approached the upmarket grocer")
-            return any(toks[j].lemma in DEFINITE | {"l'"} for j in (k - 1, k - 2) if j > cue.last)
+            return any(toks[j].lemma in DEFINITE | {"l'"} for j in (k - 1, k - 2) if j >= start)
     return False
+
+
+# The words of a share ("tout ou partie de", "une partie du", "part of", "a stake in").
+_SHARE_OF = {"tout", "ou", "une", "partie", "de", "d'", "part", "of", "a", "stake", "in"}
 
 
 def bought_by_actor(
