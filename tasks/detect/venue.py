@@ -69,7 +69,9 @@ def venue_cues(
         # further back, where the parse hangs the place on the trade word ("commercialise
         # depuis le printemps une sélection de ses plats surgelés sur Amazon")
         m, steps = toks[k].head, 0
-        while trade is None and 0 <= m < j and steps < 4:
+        while m >= j and steps < 3:  # out of the place's own words ("la place de marché")
+            m, steps = toks[m].head, steps + 1
+        while trade is None and 0 <= m < j and steps < 7:
             trade = m if is_trade(m) else None
             m, steps = toks[m].head, steps + 1
         if trade is not None:
