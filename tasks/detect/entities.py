@@ -9,7 +9,7 @@ picked up from retail appositions ("l'enseigne X", "the grocer X") and flagged a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from config.watchlist import slugify
 
@@ -393,7 +393,7 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
         out.append(Ent("retailer", _slug(name), start, end, name, discovered=True))
     out += _discover_after(lex, text, folded, taken + [(e.start, e.end) for e in out])
     out += _discover_headed(lex, text, folded, taken + [(e.start, e.end) for e in out])
-    found = _everywhere(text, out, taken)
+    found = _with_article(text, _everywhere(text, out, taken))
     grocery = len(lex.context.findall(folded)) >= 2 or any(e.kind == "retailer" for e in known)
     if grocery:  # grocery news: a purchase may name a grocer
         spans = taken + [(e.start, e.end) for e in found]
@@ -650,6 +650,23 @@ def _everywhere(text: str, found: list[Ent], taken: list[tuple[int, int]]) -> li
             spans.append((a, b))
             out.append(Ent("retailer", name.id, a, b, match.group(0), discovered=True))
     return out
+
+
+def _with_article(text: str, found: list[Ent]) -> list[Ent]:
+    """ "l'épicerie en ligne Le Panier Francilien … le rachat du Panier Francilien": a capital
+    article inside a sentence belongs to the name, wherever the article contracts it."""
+    ids: dict[str, str] = {}
+    for name in {e.text for e in found}:
+        if name.split()[0].lower() in ("le", "la", "les", "l'"):
+            continue
+        pattern = r"(?<=[a-zà-ÿ,:] )(Le|La|Les) " + re.escape(name) + r"(?![\w])"
+        article = re.search(pattern, text)
+        if article:
+            ids[name] = slugify(article.group(1) + " " + _short(name))
+    if not ids:
+        return found
+    by_id = {e.id: ids[e.text] for e in found if e.text in ids}
+    return [replace(e, id=by_id[e.id]) if e.id in by_id else e for e in found]
 
 
 # A company's generic tail: "Wegmans Food Markets" is Wegmans, wherever the article says it.
