@@ -634,6 +634,8 @@ def _about_other(toks: list[Tok], cue: Cue) -> bool:
     la plus forte hausse du SBF 120") or a signed goal."""
     if cue.base in ("declined", "approached") and _suitor_named(toks, cue):
         return True
+    if cue.negated and cue.status == "declined" and _online_at_all(toks, cue):
+        return True  # "Lidl et Aldi ne vendent pas en ligne": no answer to anyone
     if _agent_not_actor(toks, cue.first):
         return True
     if cue.base == "approached" and any(
@@ -653,6 +655,18 @@ def _about_other(toks: list[Tok], cue: Cue) -> bool:
         if tok.lemma in others or tok.low in others:
             return True
     return False
+
+
+def _online_at_all(toks: list[Tok], cue: Cue) -> bool:
+    """The trade denied is selling online at all ("ne vend quasiment rien en ligne", "does not
+    sell online"), the actor named nowhere after it."""
+    after = toks[cue.last + 1 : cue.last + 5]
+    if any(t.actor for t in toks[cue.last + 1 :]):
+        return False
+    lows = [t.low for t in after]
+    return "online" in lows or any(
+        a == "en" and b == "ligne" for a, b in zip(lows, lows[1:], strict=False)
+    )
 
 
 def _agent_not_actor(toks: list[Tok], verb: int) -> bool:

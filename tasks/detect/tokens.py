@@ -55,7 +55,7 @@ DETERMINERS = {
 }
 
 
-_EN_TOKEN = re.compile(r"n't|\w+(?:[-']\w+)*|[^\w\s]")
+_EN_TOKEN = re.compile(r"\w+(?=n't\b)|n't|\w+(?:[-']\w+)*|[^\w\s]")
 
 
 @dataclass
