@@ -663,10 +663,8 @@ def _online_at_all(toks: list[Tok], cue: Cue) -> bool:
     after = toks[cue.last + 1 : cue.last + 5]
     if any(t.actor for t in toks[cue.last + 1 :]):
         return False
-    lows = [t.low for t in after]
-    return "online" in lows or any(
-        a == "en" and b == "ligne" for a, b in zip(lows, lows[1:], strict=False)
-    )
+    words = f" {' '.join(t.low for t in after)} "
+    return " online " in words or " en ligne " in words
 
 
 def _agent_not_actor(toks: list[Tok], verb: int) -> bool:
