@@ -468,6 +468,10 @@ def assign(
             and all(after is not p[0] for p in picks)
         ):
             picks.append((after, "after-incise"))
+        if not parsed and picks:
+            joined = _coordinated(toks, picks[0][0], live)
+            if joined is not None and all(joined is not p[0] for p in picks):
+                picks.append((joined, "coordinated"))
         if parsed:
             picks += [
                 (c, "gerund")
@@ -514,6 +518,21 @@ def assign(
                 (ents[tok.ent], cue, rule, reported or cue.conditional or cue.status == "rumored")
             )
     return out
+
+
+def _coordinated(toks: list[Tok], cue: Cue, cues: list[Cue]) -> Cue | None:
+    """Without a parse: the cue of a verb joined to the name's own by "but"/"and" with no
+    subject of its own ("Sainsbury's held talks with Amazon but walked away")."""
+    for k in range(cue.last + 1, min(len(toks) - 1, cue.last + 10)):
+        low = toks[k].low
+        if low in ("but", "and"):
+            nxt = k + 1
+            if nxt < len(toks) and (toks[nxt].low.endswith("ly") or toks[nxt].low == "then"):
+                nxt += 1  # "but eventually walked away"
+            return next((c for c in cues if c.first == nxt), None)
+        if (toks[k].ent >= 0 and not toks[k].actor) or low in CLAUSE_BREAK:
+            return None
+    return None
 
 
 def _answers_other(toks: list[Tok], cue: Cue) -> bool:
