@@ -613,6 +613,16 @@ def _resolve(
     if status in ("approached", "in_talks") and not negated and _possible(toks, first, head):
         cue.status = cue.base = "rumored"  # "une éventuelle offre", "a possible bid"
         cue.rule = "possibility"
+    elif (
+        status == "approached"
+        and not negated
+        and modal
+        and not any(toks[k].lemma in ("avoir", "have") for k in range(max(0, first - 2), first))
+    ):
+        # "pourrait faire une offre", "could make an approach": an approach only possible, as
+        # "pourrait racheter" is a takeover (not "pourrait avoir approché": one that happened)
+        cue.status = cue.base = "rumored"
+        cue.rule = "possibility"
     if status in DEALS and not negated:
         after = range(head + 1, min(len(toks), head + 5))
         if status == "acquired" and any(
