@@ -98,6 +98,16 @@ def _plan(lex: Lexicon, article: Article, topic: Ent | None, in_title: bool = Fa
             continue  # "Lire aussi : …", a caption: another story's words
         if stems is not None and not stems.search(article.folded, sentence.start, sentence.end):
             continue  # no word that any cue could be an inflection of: nothing to parse
+        if (
+            retailers
+            and _DEAL_SUBJECT.match(article.folded, sentence.start)
+            and (antecedent := before[0] if before else _antecedent(article, sentence))
+            and antecedent.id not in {e.id for e in retailers}
+        ):
+            # "L'essai a pris fin, quelques mois avant la cession de l'enseigne à Aldi": the
+            # deal of the retailer named before ends; the one named after is another matter
+            plan.carried[sentence.index] = [antecedent]
+            plan.stand_ins.add(sentence.index)
         if not retailers:
             # a sentence that may answer for the retailers of the one before, or that names
             # the article's one retailer by a description ("la chaîne", "the grocer"), or a
