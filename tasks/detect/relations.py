@@ -30,7 +30,15 @@ from collections.abc import Callable
 
 from .entities import Ent
 from .model import DEALS
-from .parties import BE, DEFINITE, RETAIL_DESCRIPTIONS, active_offer, kin, listed_with_actor
+from .parties import (
+    BE,
+    DEFINITE,
+    ENDED_DEALS,
+    RETAIL_DESCRIPTIONS,
+    active_offer,
+    kin,
+    listed_with_actor,
+)
 from .syntax import (
     after_incise,
     ancestor_distance,
@@ -504,7 +512,16 @@ def assign(
             )
             if cue.status == "denied" and cue.negated and active_offer(toks, r, cue, parsed):
                 continue  # "Tesco has never offered the lockers": Tesco offers, nobody denies
-            if presence == "paragraph" and cue.status not in _RESPONSES and not passive_approach:
+            if (
+                presence == "paragraph"
+                and cue.status not in _RESPONSES
+                and not passive_approach
+                and not (
+                    cue.status == "ended"
+                    and len({toks[k].ent for k, kind in kinds.items() if kind == "retailer"}) == 1
+                    and _ends_its_deal(toks, cue)
+                )
+            ):
                 continue
             if (
                 cue.base == "acquired"
@@ -518,6 +535,22 @@ def assign(
                 (ents[tok.ent], cue, rule, reported or cue.conditional or cue.status == "rumored")
             )
     return out
+
+
+# What a retailer ends that is its deal with the actor told before ("a mis fin à sa boutique
+# sur la plateforme", "met fin au contrat des consignes").
+_ITS_DEALS = ENDED_DEALS | {"boutique", "casiers", "consignes", "lockers", "store"}
+
+
+def _ends_its_deal(toks: list[Tok], cue: Cue) -> bool:
+    """The end's object, just after it, is a deal (or the shop or lockers it ran); a deal cue
+    it took in ("a mis fin à sa boutique sur…") counts."""
+    for tok in toks[cue.first + 1 : cue.last + 4]:
+        if tok.low in CLAUSE_BREAK or tok.ent >= 0:
+            return False
+        if tok.lemma in _ITS_DEALS or tok.low in _ITS_DEALS:
+            return True
+    return False
 
 
 def _coordinated(toks: list[Tok], cue: Cue, cues: list[Cue]) -> Cue | None:
