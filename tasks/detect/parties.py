@@ -138,7 +138,7 @@ _OFFSPRING = {"filiale", "enseigne", "marque", "branche", "subsidiary", "banner"
 
 # Nouns that qualify a company by another ("filiale du groupe Casino", "owner of Monoprix"):
 # the kin above, and "propriété de"/"unit of"; "chain of" names shops, not a company.
-_KIN = (_OWNERS | _OFFSPRING | {"propriete", "unit"}) - {"chain"}
+KIN_WORDS = (_OWNERS | _OFFSPRING | {"propriete", "unit"}) - {"chain"}
 
 
 def kin(toks: list[Tok], r: int, parsed: bool) -> bool:
@@ -164,13 +164,13 @@ def kin(toks: list[Tok], r: int, parsed: bool) -> bool:
         )
         if head < 0 or not genitive or not toks[r].dep.startswith("nmod"):
             return _banner_of_group(toks, r)
-        noun = toks[head].lemma if toks[head].lemma in _KIN else toks[head].low
-        if noun not in _KIN and toks[head].dep.startswith("nmod") and toks[head].head >= 0:
+        noun = toks[head].lemma if toks[head].lemma in KIN_WORDS else toks[head].low
+        if noun not in KIN_WORDS and toks[head].dep.startswith("nmod") and toks[head].head >= 0:
             up = toks[toks[head].head]  # "l'enseigne de proximité du groupe Casino"
-            noun = up.lemma if up.lemma in _KIN else up.low
+            noun = up.lemma if up.lemma in KIN_WORDS else up.low
         if noun in _BANNERS:  # "l'enseigne du groupe Casino", not "l'enseigne d'hypermarchés X"
             return _named_group(toks, r)
-        return noun in _KIN or _banner_of_group(toks, r)
+        return noun in KIN_WORDS or _banner_of_group(toks, r)
     before = [t.low for t in toks[max(0, r - 3) : r]]
     if "by" in before and any(w in ("owned", "controlled") for w in before):
         return True  # "the upmarket chain owned by the John Lewis Partnership"
@@ -183,7 +183,7 @@ def kin(toks: list[Tok], r: int, parsed: bool) -> bool:
         and kin(toks, r - 2, parsed)
     ):
         return True  # "the owner of Asda and Morrisons"
-    return any(w in _KIN for w in before) and any(w in ("de", "du", "of") for w in before)
+    return any(w in KIN_WORDS for w in before) and any(w in ("de", "du", "of") for w in before)
 
 
 def _named_group(toks: list[Tok], r: int) -> bool:

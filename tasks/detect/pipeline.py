@@ -30,6 +30,7 @@ from .lexicon import Lexicon, fold, normalize_text
 from .model import DEALS, Detection, Mention, merge
 from .parties import (
     ENDED_DEALS,
+    KIN_WORDS,
     MANAGEMENT,
     RETAIL_DESCRIPTIONS,
     bought_by_actor,
@@ -273,9 +274,26 @@ def _antecedent(article: Article, sentence: Sentence) -> Ent | None:
     before = [
         e
         for e in article.ents
-        if e.kind == "retailer" and not e.by_deal and lo <= e.start < sentence.start
+        if e.kind == "retailer"
+        and not e.by_deal
+        and lo <= e.start < sentence.start
+        and not _KIN_BEFORE.search(article.folded, max(0, e.start - 40), e.start)
     ]
+    if len(before) >= 2 and _LISTED.fullmatch(article.folded, before[-2].end, before[-1].start):
+        return None  # "à Intermarché, Auchan et Carrefour": no one of a list is "le groupe"
     return before[-1] if before else None
+
+
+_LISTED = re.compile(r"(?:,| et| and| ou| or) ")
+
+
+# A name that qualifies another company ("Naturalia, l'enseigne bio de Monoprix"): the kin
+# noun, up to two modifiers, then "de"/"du"; it is not the one a description refers back to.
+_KIN_BEFORE = re.compile(
+    r"(?<![\w])(?:"
+    + "|".join(sorted(KIN_WORDS))
+    + r")(?: [\w-]+){0,2} (?:de |du |d'|of )(?:la |le |l'|the )?(?:groupe |group )?$"
+)
 
 
 def _read_relations(
