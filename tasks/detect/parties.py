@@ -438,7 +438,8 @@ def described_object(toks: list[Tok], cue: Cue) -> bool:
     return False
 
 
-# The words of a share ("tout ou partie de", "une partie du", "part of", "a stake in").
+# The words of a share ("tout ou partie de", "part of", "a stake in"); "du" is left to
+# the description it makes definite ("une partie du distributeur").
 _SHARE_OF = {"tout", "ou", "une", "partie", "de", "d'", "part", "of", "a", "stake", "in"}
 
 
