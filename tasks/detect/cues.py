@@ -517,6 +517,23 @@ def _without(toks: list[Tok], first: int) -> bool:
     return False
 
 
+# Conjunctions after which a lone "ne" is expletive: "avant que le contrat ne soit rompu"
+# says it was broken.
+_EXPLETIVE_AFTER = {"avant", "moins", "peur", "crainte"}
+
+
+def _expletive(toks: list[Tok], negations: list[int], first: int) -> bool:
+    """A lone "ne" in an "avant que" (à moins que, de peur que) clause denies nothing."""
+    if any(toks[k].low.rstrip("'") not in ("ne", "n") for k in negations):
+        return False
+    for k in range(first - 1, max(0, first - 7), -1):
+        if toks[k].low in ("que", "qu'") and toks[k - 1].low in _EXPLETIVE_AFTER:
+            return True
+        if toks[k].low in (",", ";", ":"):
+            return False
+    return False
+
+
 def _restrictive(toks: list[Tok], negations: list[int], head: int) -> bool:
     """ "ne … que" restricts ("Mercadona ne propose qu'un service limité"), it does not deny."""
     if any(toks[k].low.rstrip("'") not in ("ne", "n") for k in negations):
@@ -570,7 +587,11 @@ def _resolve(
         # the cue holds its own negation ("n'est pas question", "n'a jamais été question"):
         # the "ne" before it is that negation's first half
         negations = [k for k in negations if toks[k].low.rstrip("'") not in ("ne", "n")]
-    negated = bool(negations) and not _restrictive(toks, negations, head)
+    negated = (
+        bool(negations)
+        and not _restrictive(toks, negations, head)
+        and not _expletive(toks, negations, first)
+    )
     if negated and _without(toks, first):
         return None  # "sans qu'aucune négociation ne s'engage": nothing followed, nobody denies
     wanted = [o for o in options if o[2] == negated]

@@ -421,8 +421,55 @@ def _read_relations(
             found.append(Mention(ent.id, status, rep, text, ent.discovered, cue.text, rule))
             reported_now[ent.id] = rep
         last_reported = reported_now
+    found += _same_as_before(article, found)
     found = _talks_not_held(_foreground(_fold_groups(lex, article, found)))
     return merge(_hedged(_refused_deals(found)))
+
+
+# "Cora a fait de même", "lui a emboîté le pas", "Sainsbury's followed suit": the status of
+# the sentence before, taken up by a retailer that does what another did.
+_SAME_AS_BEFORE = re.compile(
+    r"\b(?:fai[ts]|faire|fera|feront|firent|font|faisait)\s+(?:de meme|pareil)\b"
+    r"|\ben (?:a|ont|avait|avaient|fera|feront|aurait|auraient|fit|firent)\s+(?:\w+\s+)?fait"
+    r"\s+autant\b|\bemboite\w*\s+le\s+pas\b|\bemboiter\s+le\s+pas\b"
+    r"|\b(?:did|does|do|done|doing)\s+the\s+same\b|\bfollow(?:ed|s|ing)?\s+suit\b"
+)
+_NOT_SAME = re.compile(r"\b(?:n'|ne\b|not\b|never\b|n't\b|refus|declin|sans\b)")
+
+
+def _same_as_before(article: Article, found: list[Mention]) -> list[Mention]:
+    """A retailer that did the same as the one of the sentence before takes its status."""
+    out: list[Mention] = []
+    for sentence in article.sentences[1:]:
+        match = _SAME_AS_BEFORE.search(article.folded, sentence.start, sentence.end)
+        if match is None:
+            continue
+        head = article.folded[sentence.start : match.start()]
+        if _NOT_SAME.search(head + match.group(0)):
+            continue  # "Lidl n'a pas fait de même": the opposite
+        named = [
+            e
+            for e in article.ents
+            if e.kind == "retailer" and sentence.start <= e.start and e.end <= match.start()
+        ]
+        prev = sentence_text(article.text, article.sentences[sentence.index - 1])
+        model = [m for m in found + out if m.sentence == prev]
+        if (
+            not named
+            or not model
+            or any(m.sentence == sentence_text(article.text, sentence) for m in found)
+        ):
+            continue
+        last = model[-1]
+        text = sentence_text(article.text, sentence)
+        for ent in {e.id: e for e in named if e.id not in {m.retailer for m in model}}.values():
+            rule = f"{last.rule}+same-as-before"
+            out.append(
+                Mention(
+                    ent.id, last.status, last.reported, text, ent.discovered, match.group(0), rule
+                )
+            )
+    return out
 
 
 _TALKS = {

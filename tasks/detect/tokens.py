@@ -91,6 +91,29 @@ class Cue:
     background: bool = False  # told in the pluperfect: a recap of what had happened
 
 
+# Stem endings that lost a silent "e" before -ed/-ing, and the longer endings that did not.
+_SILENT_E = (
+    "at",
+    "us",
+    "ir",
+    "iv",
+    "ur",
+    "rg",
+    "ac",
+    "lv",
+    "os",
+    "uc",
+    "in",
+    "ak",
+    "as",
+    "ov",
+    "ar",
+    "nc",
+    "ic",
+)
+_NO_SILENT_E = ("our", "ain", "oin", "ein", "eak", "oak", "ear")
+
+
 def english_lemma(word: str, irregular: dict[str, str]) -> str:
     """A rough English lemma: irregular table, then -ies/-ied/-ing/-ed/-es/-s suffix rules."""
     w = word.lower()
@@ -106,8 +129,8 @@ def english_lemma(word: str, irregular: dict[str, str]) -> str:
             stem = w[: -len(suffix)]
             if len(stem) >= 2 and stem[-1] == stem[-2] and stem[-1] not in "lsfz":
                 return stem[:-1]
-            if stem.endswith(("at", "us", "ir", "iv", "ur", "rg", "ac", "lv", "os", "uc")):
-                return stem + "e"
+            if stem.endswith(_SILENT_E) and not stem.endswith(_NO_SILENT_E):
+                return stem + "e"  # "declined" → "decline", but "joined" → "join"
             return stem
     if w.endswith(("ches", "shes", "sses", "xes")):
         return w[:-2]
