@@ -181,6 +181,7 @@ class Ent:
     discovered: bool = False
     by_deal: bool = False  # discovered only as the object of a purchase: stands if the parse agrees
     voice: bool = False  # "nous" in the company's own words (see :mod:`.speakers`)
+    described: bool = False  # a watchlist description ("le distributeur breton"), not a name
 
 
 def _prev_word(text: str, start: int) -> str:
@@ -333,7 +334,8 @@ def find_entities(lex: Lexicon, text: str, folded: str, lang: str = "") -> list[
             # the parse reads the determiner ("du groupe stéphanois") as it does before a name
             start += len(_LEADING.match(folded, start).group(0))
         kind = {"actor_p": "actor", "retailer_d": "retailer"}.get(entry.kind, entry.kind)
-        out.append(Ent(kind, entry.id, start, end, text[start:end]))
+        described = entry.kind == "retailer_d"
+        out.append(Ent(kind, entry.id, start, end, text[start:end], described=described))
     return out
 
 

@@ -17,7 +17,7 @@ in the same paragraph — and turns sentences into tokens. Which cue concerns wh
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .entities import Ent, discover, find_entities
@@ -97,9 +97,38 @@ def prepare(lex: Lexicon, text: str, lang: str, title_end: int = 0) -> Article:
     ents = find_entities(lex, text, folded, lang)
     ents = sorted(ents + discover(lex, text, folded, ents), key=lambda e: e.start)
     sentences = split_sentences(text)
+    ents = _described_discovered(ents, sentences)
     said, speeches = voices(text, folded, sentences, ents, title_end)
     ents = sorted(ents + said, key=lambda e: e.start)
     return Article(text, folded, sentences, ents, lang, speeches)
+
+
+def _described_discovered(ents: list[Ent], sentences: list[Sentence]) -> list[Ent]:
+    """A description of a known retailer the article never names, just after a discovered one
+    ("les Comptoirs Armoricains, une chaîne du Finistère. Le distributeur breton a signé…"),
+    is that discovered one: the writer describes the shop just named, not a famous other."""
+    named = {e.id for e in ents if e.kind == "retailer" and not e.described}
+    where = {}
+    for sentence in sentences:
+        for e in ents:
+            if sentence.start <= e.start < sentence.end:
+                where[id(e)] = sentence
+    out: list[Ent] = []
+    last: Ent | None = None
+    for e in ents:
+        here = where.get(id(e))
+        if e.described and e.id not in named and last is not None and here is not None:
+            there = where.get(id(last))
+            if (
+                there is not None
+                and there.paragraph == here.paragraph
+                and here.index - there.index <= 2
+            ):
+                e = replace(e, id=last.id, discovered=True, described=False)
+        if e.kind == "retailer":
+            last = e if e.discovered else None
+        out.append(e)
+    return out
 
 
 def _ents_in(article: Article, sentence: Sentence) -> list[Ent]:
