@@ -127,7 +127,17 @@ DEFINITE = {
 BE = {"be", "is", "was", "were", "been", "being", "are", "etre", "ete"}
 
 
-_BANNERS = {"enseigne", "marque", "banner", "brand", "chaine", "chain", "distributeur", "retailer", "grocer"}
+_BANNERS = {
+    "enseigne",
+    "marque",
+    "banner",
+    "brand",
+    "chaine",
+    "chain",
+    "distributeur",
+    "retailer",
+    "grocer",
+}
 
 
 # A company told by its kin: its owner ("le propriétaire de Safeway") or one of its banners
