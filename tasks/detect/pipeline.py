@@ -171,10 +171,10 @@ def _plan(lex: Lexicon, article: Article, topic: Ent | None, in_title: bool = Fa
         presence = actor_presence(lex, article, sentence.index)
         if not presence and in_title:
             presence = "paragraph"  # the headline's subject: a retailer's answer is to the actor
+        if presence == "paragraph" and not _answers(lex, article, sentence):
+            presence = ""  # only an answer or an approach may be read without the actor: none
         if not presence and any(_settled(lex, e) for e in retailers):
             presence = "settled"  # a relation on the record needs no actor in the sentence
-        if presence == "paragraph" and not _answers(lex, article, sentence):
-            continue  # only an answer or an approach may be read without the actor: none
         if presence:
             plan.picked.append(sentence)
             plan.presences[sentence.index] = presence
@@ -713,6 +713,8 @@ def _about_other(toks: list[Tok], cue: Cue) -> bool:
         return True  # "Lidl et Aldi ne vendent pas en ligne": no answer to anyone
     if _agent_not_actor(toks, cue.first):
         return True
+    if cue.base == "acquired" and toks[cue.last].lemma in _HANDS and not _into_actor(toks, cue):
+        return True  # "passer sous le contrôle d'un consortium": another owner
     if cue.base == "approached" and any(
         t.lemma in _DEAL_NOUNS or t.low in _DEAL_NOUNS
         for t in toks[max(0, cue.first - 2) : cue.first]
@@ -730,6 +732,16 @@ def _about_other(toks: list[Tok], cue: Cue) -> bool:
         if tok.lemma in others or tok.low in others:
             return True
     return False
+
+
+# Whose hands a retailer passes into ("sous pavillon américain", "dans le giron d'Amazon").
+_HANDS = {"pavillon", "controle", "giron"}
+
+
+def _into_actor(toks: list[Tok], cue: Cue) -> bool:
+    """The new owner, just after the cue, is the actor (named, or by its nationality)."""
+    after = toks[cue.last + 1 : cue.last + 5]
+    return any(t.actor or t.low in ("americain", "american") for t in after)
 
 
 def _online_at_all(toks: list[Tok], cue: Cue) -> bool:

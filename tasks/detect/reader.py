@@ -172,7 +172,11 @@ def actor_presence(lex: Lexicon, article: Article, idx: int, depth: int = 0) -> 
             # a recap told with "il" sentence after sentence ("Au Royaume-Uni, il s'approvisionne
             # auprès de Morrisons. Il a pris une participation dans Deliveroo."): the chain holds
             # while each sentence's subject is that pronoun
-            if depth < 3 and actor_presence(lex, article, idx - 1, depth + 1) == "pronoun":
+            # ("Les marchés ont prêté à l'américain des ambitions. Des notes envisageaient
+            # qu'il puisse racheter Ocado"): a description of the actor, with no company
+            # named beside it, opens it as well
+            chain = ("pronoun",) if orgs else ("pronoun", "periphrase")
+            if depth < 3 and actor_presence(lex, article, idx - 1, depth + 1) in chain:
                 return "pronoun"
         if _she_after_description(lex, article, previous, sentence, depth):
             return "pronoun"
