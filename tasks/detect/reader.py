@@ -247,11 +247,16 @@ def _apposed(gap: str) -> bool:
 def _last_org_is_actor(
     article: Article, pos: int, min_paragraph: int, kinds: tuple[str, ...]
 ) -> bool:
-    """The nearest actor or rival before ``pos`` (within a few paragraphs) is the actor."""
+    """The nearest actor or rival before ``pos`` (within a few paragraphs) is the actor; with
+    none that near, the article's opening names the actor and no other company since."""
     starts = {s.paragraph: s.start for s in reversed(article.sentences)}
     floor = starts.get(max(min_paragraph, 0), 0)
     before = [e for e in article.ents if floor <= e.start < pos and e.kind in kinds]
-    return bool(before) and before[-1].kind == "actor"
+    if not before:
+        opening = starts.get(1, len(article.text))
+        before = [e for e in article.ents if e.start < pos and e.kind in kinds]
+        return bool(before) and before[-1].kind == "actor" and before[0].start < opening
+    return before[-1].kind == "actor"
 
 
 def _no_org_between(article: Article, start: int, pos: int) -> bool:
