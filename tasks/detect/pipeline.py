@@ -90,6 +90,7 @@ def _plan(lex: Lexicon, article: Article, topic: Ent | None, in_title: bool = Fa
     description), a word a cue could inflect, and the actor taking part."""
     plan = _Plan()
     previous: list[Ent] = []
+    headline = _headline_retailer(article) if in_title else None
     stems = lex.cue_stems.get(article.lang)
     for sentence in article.sentences:
         ents = [e for e in article.ents if sentence.start <= e.start and e.end <= sentence.end]
@@ -160,10 +161,11 @@ def _plan(lex: Lexicon, article: Article, topic: Ent | None, in_title: bool = Fa
                     continue
                 plan.topical.add(sentence.index)
             elif _DESCRIPTION.search(article.folded, sentence.start, sentence.end) and (
-                antecedent := _antecedent(article, sentence)
+                antecedent := _antecedent(article, sentence) or headline
             ):
                 # "Selon nos informations, l'enseigne de produits frais serait en discussions
-                # avec l'américain": the retailer named last, a few sentences up
+                # avec l'américain": the retailer named last, a few sentences up, or else the
+                # one retailer of the headline ("Casino : ce qu'il reste de l'alliance…")
                 plan.carried[sentence.index] = [antecedent]
                 plan.stand_ins.add(sentence.index)
             else:
@@ -264,6 +266,12 @@ def _as_group(lex: Lexicon, article: Article, sentence: Sentence, before: list[E
     if len(parents) != 1 or None in parents:
         return before
     return [replace(before[0], id=parents.pop(), discovered=False)]
+
+
+def _headline_retailer(article: Article) -> Ent | None:
+    """The one retailer the headline names, if it names one."""
+    named = [e for e in article.ents if e.kind == "retailer" and e.start < article.sentences[0].end]
+    return named[0] if len({e.id for e in named}) == 1 and not named[0].discovered else None
 
 
 def _antecedent(article: Article, sentence: Sentence) -> Ent | None:
