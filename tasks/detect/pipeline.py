@@ -325,6 +325,8 @@ def _read_relations(
         # that "vend sur la place de marché de l'américain" has its venue
         if presences[sentence.index] == "periphrase":
             _mark_description(lex, toks, ents)
+        elif presences[sentence.index] == "named":
+            _mark_description(lex, toks, ents, national=True)
         elif presences[sentence.index] == "pronoun":
             _mark_pronoun(toks, ents)
     all_cues = [
@@ -656,12 +658,21 @@ _DESCRIBED = {
 _AIMED = {"acquired", "approached"}  # what the actor does to a retailer it names by description
 
 
-def _mark_description(lex: Lexicon, toks: list[Tok], ents: list[Ent]) -> None:
+# Words that make a weak description the actor's wherever the actor is named in the sentence
+# ("Monoprix a signé avec l'américain, … sur Prime Now").
+_ITS_NATION = {"americain", "americaine", "american", "us"}
+
+
+def _mark_description(
+    lex: Lexicon, toks: list[Tok], ents: list[Ent], national: bool = False
+) -> None:
     """In a sentence whose actor is a description ("le groupe américain"), the description's
     noun stands for the actor: a refusal it suffers ("a essuyé des refus") is not the
-    retailers'."""
+    retailers'. With ``national``, only a description by the actor's nationality."""
     lows = [t.low for t in toks]
     for words in lex.weak_phrases:
+        if national and not _ITS_NATION & set(words):
+            continue
         for i in range(len(toks) - len(words) + 1):
             if lows[i : i + len(words)] == words and all(
                 t.ent < 0 for t in toks[i : i + len(words)]
