@@ -54,7 +54,7 @@ from .relevance import actor_in_title, relevant, title_end
 from .sentences import Sentence, is_aside, sentence_text
 from .speakers import speaker_at
 from .speech import cue_reported, reported_markers
-from .tokens import Cue, Tok
+from .tokens import CLAUSE_BREAK, Cue, Tok
 
 
 def read_article(lex: Lexicon, title: str | None, text: str, lang: str | None) -> Detection:
@@ -623,7 +623,9 @@ def _with_another(toks: list[Tok], cue: Cue) -> bool:
     chinois Alibaba", "technology deals with retailers in France")."""
     for k in range(cue.last + 1, min(len(toks), cue.last + 4)):
         if toks[k].low in ("avec", "with"):
-            return not any(t.actor for t in toks[k + 1 : k + 5])
+            after = toks[k + 1 : k + 8]  # "avec la branche professionnelle du géant américain"
+            end = next((j for j, t in enumerate(after) if t.low in CLAUSE_BREAK), len(after))
+            return not any(t.actor for t in after[:end])
     return False
 
 
@@ -658,6 +660,10 @@ _DESCRIBED = {
 _AIMED = {"acquired", "approached"}  # what the actor does to a retailer it names by description
 
 
+# An article contracted with a preposition before a description.
+_CONTRACTED = {"le": ("du", "au"), "les": ("des", "aux")}
+
+
 # Words that make a weak description the actor's wherever the actor is named in the sentence
 # ("Monoprix a signé avec l'américain, … sur Prime Now").
 _ITS_NATION = {"americain", "americaine", "american", "us"}
@@ -673,9 +679,12 @@ def _mark_description(
     for words in lex.weak_phrases:
         if national and not _ITS_NATION & set(words):
             continue
+        heads = {words[0], *_CONTRACTED.get(words[0], ())}  # "du géant américain"
         for i in range(len(toks) - len(words) + 1):
-            if lows[i : i + len(words)] == words and all(
-                t.ent < 0 for t in toks[i : i + len(words)]
+            if (
+                lows[i] in heads
+                and lows[i + 1 : i + len(words)] == words[1:]
+                and all(t.ent < 0 for t in toks[i : i + len(words)])
             ):
                 noun = next((k for k in range(i, i + len(words)) if toks[k].pos == "NOUN"), None)
                 if noun is not None:
