@@ -626,6 +626,8 @@ def _resolve(
                 modal = True
                 modal_verbs.append(k)
             intent = intent or toks[k].lemma in words.intention
+    if any(toks[k].low in ("deja", "already") for k in range(max(0, first - 4), first)):
+        modal = False  # "peut déjà s'appuyer sur Monoprix": a possibility already in use
     text = " ".join(toks[k].text for k in span)
     cue = Cue(status, first, head, text, negated, conditional or modal, tokens=span, base=status)
     cue.background = any(toks[k].plup for k in [*span, *_ancestors(toks, head, 3)])

@@ -20,7 +20,7 @@ _INITIAL = re.compile(r"(?:^|\s)(\S+)\s+[A-Z]\.[\"»”)']*\s+$")
 _FUNCTION = {"par", "chez", "selon", "pour", "avec", "et", "de", "by", "for", "with", "and", "from"}
 _ABBREV = re.compile(
     r"(?:\b[A-Z]|\bM|\bMM|\bMme|\bMlle|\bDr|\bSt|\bSte|\bMr|\bMrs|\bMs|\bSir|\bav|\bp|\bvol|\bn°"
-    r"|\bInc|\bCo|\bCorp|\bLtd|\bJ|\betc|\bcf|\bex|\bvs|\bNo)\.[\"»”)']*\s+$"
+    r"|\bInc|\bCo|\bCos|\bCorp|\bLtd|\bPlc|\bBros|\bJ|\betc|\bcf|\bex|\bvs|\bNo)\.[\"»”)']*\s+$"
 )
 
 
