@@ -48,6 +48,7 @@ from .syntax import (
     gerund_subjects,
     has_predicate,
     is_passive,
+    others_say_between,
     own_predicate,
     relative_incise,
     same_clause,
@@ -649,7 +650,9 @@ def _governing(
     incise = relative_incise(toks, r)
     for cue in cues:
         span = range(r + 1, cue.first) if r < cue.first else range(cue.last + 1, r)
-        if any(clause_end(toks, k) for k in span):
+        if any(clause_end(toks, k) for k in span) or (
+            not parsed and others_say_between(toks, span)
+        ):
             continue
         if incise is not None and cue.first not in incise:
             continue  # "Ocado, which … with Waitrose, turned down Amazon": Waitrose turns nothing

@@ -138,6 +138,19 @@ _FINITE = _SAID | {"was", "were", "is", "are", "has", "have", "had", "would", "c
 
 _RELATIVES = {"qui", "dont", "lequel", "laquelle", "which", "who", "whose"}
 
+_REPORTING = _SAID | {"noted", "added", "reported", "wrote", "believe", "believed", "expect"}
+
+
+def others_say_between(toks: list[Tok], span: range) -> bool:
+    """Without a parse: a clause of other speakers opens between the name and the cue
+    ("Metcash supplies IGA stores, and analysts said a supply deal with Amazon…")."""
+    for k in span:
+        if toks[k].low == "," and k + 3 < len(toks) and toks[k + 1].low in ("and", "but"):
+            said = [j for j in (k + 3, k + 4) if j < len(toks) and toks[j].low in _REPORTING]
+            if said and all(toks[j].ent < 0 for j in range(k + 2, said[0])):
+                return True
+    return False
+
 
 def relative_incise(toks: list[Tok], r: int) -> range | None:
     """The tokens of the relative clause set off by commas that holds token ``r`` ("Ocado,
