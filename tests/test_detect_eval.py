@@ -96,12 +96,12 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
 @pytest.mark.parametrize(
     ("name", "mentions", "retailers", "reported", "relevance"),
     [
-        # floors just under the figures reached at the end of sessions 2 to 8 (see the notes):
+        # floors just under the figures reached at the end of sessions 2 to 9 (see the notes):
         # these sets were written blind and measured once, then read to find general rules,
         # so they guard against regressions. The held-out set (heldout.jsonl) is not here: it
         # is measured, never tuned on.
         ("blind-0.jsonl", 0.97, 0.97, 0.93, 0.95),
-        ("blind-a.jsonl", 0.84, 0.91, 0.93, 0.95),
+        ("blind-a.jsonl", 0.85, 0.92, 0.93, 0.95),
         ("blind-b.jsonl", 0.88, 0.90, 0.93, 0.95),
         ("blind-c.jsonl", 0.91, 0.95, 0.93, 0.95),
         ("blind-d.jsonl", 0.83, 0.86, 0.93, 0.95),
@@ -109,7 +109,7 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
         ("blind-f.jsonl", 0.90, 0.90, 0.93, 0.95),
         ("blind-g.jsonl", 0.86, 0.87, 0.93, 0.95),
         ("blind-h.jsonl", 0.91, 0.93, 0.93, 0.95),
-        ("blind-i.jsonl", 0.92, 0.94, 0.93, 0.95),
+        ("blind-i.jsonl", 0.94, 0.96, 0.93, 0.95),
         ("blind-j.jsonl", 0.92, 0.92, 0.93, 0.95),
         ("blind-k.jsonl", 0.90, 0.90, 0.93, 0.95),
         ("blind-l.jsonl", 0.90, 0.94, 0.93, 0.95),
@@ -122,15 +122,18 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
         ("blind-t.jsonl", 0.94, 0.95, 0.93, 0.95),
         ("blind-u.jsonl", 0.78, 0.81, 0.93, 0.95),
         ("blind-v.jsonl", 0.80, 0.90, 0.93, 0.95),
-        ("blind-x.jsonl", 0.68, 0.77, 0.93, 0.95),
+        ("blind-x.jsonl", 0.68, 0.76, 0.93, 0.95),
         ("blind-y.jsonl", 0.88, 0.91, 0.88, 0.95),
         ("blind-z.jsonl", 0.81, 0.86, 0.93, 0.95),
-        # measured once and not read yet (W), or only where session 8's rules changed the
-        # outcome (AA regional press, AB long features, AC bilingual wires)
+        ("blind-ab.jsonl", 0.80, 0.84, 0.93, 0.95),
+        ("blind-ac.jsonl", 0.80, 0.81, 0.93, 0.95),
+        # measured once and not read yet (W, AA), or only where a session's rules changed the
+        # outcome (AD analysis pieces, AE daily press, AF markets coverage: session 9)
         ("blind-w.jsonl", 0.78, 0.80, 0.93, 0.95),
         ("blind-aa.jsonl", 0.86, 0.93, 0.93, 0.95),
-        ("blind-ab.jsonl", 0.68, 0.74, 0.93, 0.95),
-        ("blind-ac.jsonl", 0.75, 0.77, 0.93, 0.95),
+        ("blind-ad.jsonl", 0.66, 0.72, 0.93, 0.95),
+        ("blind-ae.jsonl", 0.84, 0.88, 0.91, 0.95),
+        ("blind-af.jsonl", 0.72, 0.78, 0.93, 0.95),
     ],
 )
 def test_no_regression_on_blind_sets(

@@ -741,6 +741,11 @@ def _about_other(toks: list[Tok], cue: Cue) -> bool:
         return True  # "Lidl et Aldi ne vendent pas en ligne": no answer to anyone
     if _agent_not_actor(toks, cue.first):
         return True
+    if cue.base == "partnership" and toks[cue.last].lemma in ("investir", "invest"):
+        span = range(cue.last + 1, min(len(toks), cue.last + 4))
+        into = next((k for k in span if toks[k].low in ("dans", "in")), None)
+        if into is not None and not any(t.ent >= 0 for t in toks[into + 1 : into + 5]):
+            return True  # "ont investi massivement dans les outils": no stake in a company
     if cue.base == "acquired" and toks[cue.last].lemma in _HANDS and not _into_actor(toks, cue):
         return True  # "passer sous le contrôle d'un consortium": another owner
     if cue.base == "approached" and any(
