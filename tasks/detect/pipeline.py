@@ -464,14 +464,10 @@ def _same_as_before(article: Article, found: list[Mention]) -> list[Mention]:
         ]
         prev = sentence_text(article.text, article.sentences[sentence.index - 1])
         model = [m for m in found + out if m.sentence == prev]
-        if (
-            not named
-            or not model
-            or any(m.sentence == sentence_text(article.text, sentence) for m in found)
-        ):
-            continue
-        last = model[-1]
         text = sentence_text(article.text, sentence)
+        if not named or not model or any(m.sentence == text for m in found):
+            continue  # no one to copy, or the sentence states a status of its own
+        last = model[-1]
         for ent in {e.id: e for e in named if e.id not in {m.retailer for m in model}}.values():
             rule = f"{last.rule}+same-as-before"
             out.append(

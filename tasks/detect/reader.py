@@ -108,7 +108,7 @@ def _described_discovered(ents: list[Ent], sentences: list[Sentence]) -> list[En
     ("les Comptoirs Armoricains, une chaîne du Finistère. Le distributeur breton a signé…"),
     is that discovered one: the writer describes the shop just named, not a famous other."""
     named = {e.id for e in ents if e.kind == "retailer" and not e.described}
-    where = {}
+    where: dict[int, Sentence] = {}
     for sentence in sentences:
         for e in ents:
             if sentence.start <= e.start < sentence.end:
@@ -248,7 +248,8 @@ def _last_org_is_actor(
     article: Article, pos: int, min_paragraph: int, kinds: tuple[str, ...]
 ) -> bool:
     """The nearest actor or rival before ``pos`` (within a few paragraphs) is the actor; with
-    none that near, the article's opening names the actor and no other company since."""
+    none that near, the article's opening names a company and the last one named is the
+    actor ("Système U et Amazon se parlent" … five paragraphs on, "la plateforme")."""
     starts = {s.paragraph: s.start for s in reversed(article.sentences)}
     floor = starts.get(max(min_paragraph, 0), 0)
     before = [e for e in article.ents if floor <= e.start < pos and e.kind in kinds]
