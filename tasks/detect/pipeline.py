@@ -441,7 +441,7 @@ def _read_relations(
 _SAME_AS_BEFORE = re.compile(
     r"\b(?:fai[ts]|faire|fera|feront|firent|font|faisait)\s+(?:de meme|pareil)\b"
     r"|\ben (?:a|ont|avait|avaient|fera|feront|aurait|auraient|fit|firent)\s+(?:\w+\s+)?fait"
-    r"\s+autant\b|\bemboite\w*\s+le\s+pas\b|\bemboiter\s+le\s+pas\b"
+    r"\s+autant\b|\bemboite\w*\s+le\s+pas\b"
     r"|\b(?:did|does|do|done|doing)\s+the\s+same\b|\bfollow(?:ed|s|ing)?\s+suit\b"
 )
 _NOT_SAME = re.compile(r"\b(?:n'|ne\b|not\b|never\b|n't\b|refus|declin|sans\b)")

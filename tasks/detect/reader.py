@@ -108,6 +108,8 @@ def _described_discovered(ents: list[Ent], sentences: list[Sentence]) -> list[En
     ("les Comptoirs Armoricains, une chaîne du Finistère. Le distributeur breton a signé…"),
     is that discovered one: the writer describes the shop just named, not a famous other."""
     named = {e.id for e in ents if e.kind == "retailer" and not e.described}
+    if not any(e.described and e.id not in named for e in ents):
+        return ents  # the usual case: every description is of a retailer the article names
     where: dict[int, Sentence] = {}
     for sentence in sentences:
         for e in ents:
