@@ -539,7 +539,8 @@ _CAPWORD = r"[A-ZÀ-ÖØ-Þ][\w'’&-]*"
 _HEADED = re.compile(
     r"(?<![\w'’-])(?:"
     r"(?P<en>(?:" + _CAPWORD + r" ){1,3}(?:Supermarkets?|Grocers|Grocery|Markets?|Co-op|Foods))"
-    r"|(?P<fr>(?:Supermarchés?|Épiceries?|Epiceries?|Marchés?|Ferme|Comptoir|Halles?)"
+    r"|(?P<fr>(?:Supermarchés?|Épiceries?|Epiceries?|Marchés?|Ferme|Comptoir|Halles?"
+    r"|Fromageries?|Boucheries?|Poissonneries?|Crèmeries?)"
     r"(?: (?:du |de la |des |de |d'|l')?" + _CAPWORD + r"){1,2})"
     r")(?![\w'’-])"
 )

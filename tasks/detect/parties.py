@@ -179,7 +179,9 @@ def kin(toks: list[Tok], r: int, parsed: bool) -> bool:
             up = toks[toks[head].head]  # "l'enseigne de proximité du groupe Casino"
             noun = up.lemma if up.lemma in KIN_WORDS else up.low
         if noun in _BANNERS:  # "l'enseigne du groupe Casino", not "l'enseigne d'hypermarchés X"
-            return _named_group(toks, r)
+            return _named_group(toks, r) or _apposed_to_name(toks, head)
+        if noun in _OWNERS and _owner_is_no_company(toks, head):
+            return False  # "la famille Mulliez, propriétaire d'Auchan": Auchan is the party
         return noun in KIN_WORDS or _banner_of_group(toks, r)
     before = [t.low for t in toks[max(0, r - 3) : r]]
     if "by" in before and any(w in ("owned", "controlled") for w in before):
@@ -194,6 +196,30 @@ def kin(toks: list[Tok], r: int, parsed: bool) -> bool:
     ):
         return True  # "the owner of Asda and Morrisons"
     return any(w in KIN_WORDS for w in before) and any(w in ("de", "du", "of") for w in before)
+
+
+def _apposed_to_name(toks: list[Tok], noun: int) -> bool:
+    """The banner noun describes a name just before it ("La Grande Épicerie de Paris,
+    l'enseigne de LVMH, …"), however the parser hung it: its genitive is the owner."""
+    if noun < 3 or toks[noun - 1].low not in DEFINITE | {"l'"} or toks[noun - 2].low != ",":
+        return False
+    return any(t.ent >= 0 for t in toks[max(0, noun - 6) : noun - 2])
+
+
+def _owner_is_no_company(toks: list[Tok], noun: int) -> bool:
+    """The owner stands beside a family or a person, not a company ("la famille Mulliez,
+    propriétaire d'Auchan", "the Walton family, owners of Walmart"): whoever deals with them
+    deals for the company they own."""
+    if toks[noun].dep == "appos" and toks[noun].head >= 0:
+        host = toks[toks[noun].head]
+        return host.ent < 0 and host.lemma in _OWNER_PEOPLE
+    if noun < 2 or toks[noun - 1].low != ",":
+        return False
+    before = toks[max(0, noun - 4) : noun - 1]  # however the parser hung it
+    return not any(t.ent >= 0 for t in before) and any(t.lemma in _OWNER_PEOPLE for t in before)
+
+
+_OWNER_PEOPLE = {"famille", "family", "heritier", "heir", "fondateur", "founder", "actionnaire"}
 
 
 def _named_group(toks: list[Tok], r: int) -> bool:
@@ -304,7 +330,16 @@ def clause_subjects(toks: list[Tok], cue: Cue) -> list[int]:
         # subject on the incise before the verb
         incises = [k for k, t in enumerate(toks) if t.head == verb and t.dep == "advcl"]
         subjects = [j for k in incises if k < verb for j in subjects_of(toks, k) if j < k]
-    return subjects
+    # "Le groupe, qui avait inclus ce volet dans l'accord…": the relative's antecedent
+    return [
+        toks[verb].head
+        if toks[j].low in _RELATIVES and toks[verb].dep == "acl:relcl" and toks[verb].head >= 0
+        else j
+        for j in subjects
+    ]
+
+
+_RELATIVES = {"qui", "who", "which", "that"}
 
 
 def described_subject(toks: list[Tok], cue: Cue, pronoun: bool = False, deal: bool = False) -> bool:

@@ -55,6 +55,7 @@ from .syntax import (
     segment_has_other,
     subject_of,
     subjects_of,
+    under,
     under_group,
     verb_of,
 )
@@ -349,15 +350,24 @@ def _responders(toks: list[Tok], kinds: dict[int, str], cue: Cue, parsed: bool) 
         earlier = [j for j in range(cue.first) if toks[j].dep.startswith("nsubj")]
         if earlier and earlier[-1] in kinds:
             return "named" if kinds[earlier[-1]] == "retailer" else "other"
+        if earlier and _a_class(toks, earlier[-1]):
+            return "other"
         return "all"
     if any(kinds.get(j) == "retailer" for j in subjects):
         return "named"
     if any(j in kinds for j in subjects):
         return "other"
+    if any(
+        kind == "retailer" and k < min(subjects) and _apposition_subjects(toks, k, verb)
+        for k, kind in kinds.items()
+    ):
+        return "named"  # "Biocoop, premier réseau bio, a refusé": the apposition is no subject
     for index in subjects:
         subtree = [k for k in kinds if ancestor_distance(toks, k, {index}) is not None]
         if any(kinds[k] == "retailer" for k in subtree):
             return "named"
+        if _a_class(toks, index):
+            return "other"
         if (
             toks[index].lemma in _ANAPHORS
             or toks[index].low in _ANAPHORS
@@ -373,6 +383,12 @@ def _responders(toks: list[Tok], kinds: dict[int, str], cue: Cue, parsed: bool) 
         ):
             return "all"  # "le mouvement coopératif a décliné": a description of the retailer
     return "other"
+
+
+def _a_class(toks: list[Tok], index: int) -> bool:
+    """A subject given by examples ("Les grossistes régionaux, comme ceux de…", "grocers such
+    as…") is a class of companies, not the retailer the text spoke of."""
+    return any(t.low in ("comme", "such") and under(toks, k, index) for k, t in enumerate(toks))
 
 
 def _time_clause_apart(toks: list[Tok], r: int, cue: Cue) -> bool:
@@ -703,14 +719,28 @@ def _dislocated(toks: list[Tok], r: int, cues: list[Cue]) -> tuple[Cue, str] | N
         return None
     for cue in cues:
         verb = verb_of(toks, cue)
-        if verb <= r or toks[verb].pos != "VERB" or subjects_of(toks, verb):
+        if verb <= r or toks[verb].pos != "VERB" or not _apposition_subjects(toks, r, verb):
             continue
         between = toks[r + 1 : min(cue.first, verb)]
         if any(t.ent >= 0 for t in between) or not any(t.low == "," for t in between):
             continue
         k = min(cue.first, verb) - 1
-        while k > r and toks[k].dep.startswith("aux"):
+        while k > r and (toks[k].dep.startswith("aux") or toks[k].pos == "ADV"):
             k -= 1
         if toks[k].low == ",":
             return cue, "dislocated"
     return None
+
+
+def _apposition_subjects(toks: list[Tok], r: int, verb: int) -> bool:
+    """The verb has no subject, or only the apposition that sets the name apart, which the
+    parser took for one ("Biocoop, premier réseau bio, a toujours refusé…")."""
+    subjects = subjects_of(toks, verb)
+    if not subjects:
+        return True
+    if r + 1 >= len(toks) or toks[r + 1].low != ",":
+        return False
+    return all(
+        r + 1 < j < verb and toks[j].ent < 0 and any(t.low == "," for t in toks[j + 1 : verb])
+        for j in subjects
+    )
