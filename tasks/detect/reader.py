@@ -243,7 +243,7 @@ def _apposed(gap: str) -> bool:
     """Only an adjective, or nothing, between a description and a name ("le géant chinois
     Alibaba"); not a verb ("l'américain a racheté Whole Foods")."""
     words = gap.split()
-    if any(c in gap for c in ".;:!?()«»\"—"):
+    if any(c in gap for c in '.;:!?()«»"—'):
         return False  # "…les casiers de l'américain. Carrefour, …": the next sentence's name
     return len(gap) <= 12 and len(words) <= 1 and not (words and words[0] in _AUXILIARIES)
 
