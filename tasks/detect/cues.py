@@ -140,6 +140,7 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
     cues = [c for c in cues if not (c.base == "declined" and _no_comment(toks, c, words))]
     cues = [c for c in cues if not (c.base == "declined" and _refuses_other(toks, c, index))]
     cues = [c for c in cues if not _speaks(toks, c) and not _rather_than(toks, c)]
+    cues = [c for c in cues if not _too_much(toks, c) and not _rating(toks, c)]
     talks = [c for c in cues if c.status in ("approached", "in_talks")]
     rumours = [c for c in cues if c.base == "rumored" and not c.negated]
     for cue in cues:
@@ -763,7 +764,32 @@ def _ancestors(toks: list[Tok], start: int, depth: int) -> list[int]:
     return out
 
 
+def _too_much(toks: list[Tok], cue: Cue) -> bool:
+    """ "trop gros pour intéresser Amazon", "too small to attract a bid": what the cue says
+    is ruled out by the degree, not stated."""
+    k = cue.first - 1
+    if k < 1 or toks[k].low not in ("pour", "to", "for"):
+        return False
+    for j in range(k - 1, max(-1, k - 7), -1):
+        if toks[j].low in CLAUSE_BREAK:
+            return False
+        if toks[j].low in ("trop", "too"):
+            return True
+    return False
+
+
+def _rating(toks: list[Tok], cue: Cue) -> bool:
+    """ "rates the stock a sell": an analyst's rating, not a sale."""
+    return toks[cue.first].low == "sell" and cue.first > 0 and toks[cue.first - 1].low == "a"
+
+
 def _after_purpose(toks: list[Tok], k: int) -> bool:
     """The purpose word is no aim: "pour l'acquisition de X" names a deal (where "pour racheter
-    X" states an aim), and "is understood to have sold" tells a past deal."""
+    X" states an aim), "is understood to have sold" tells a past deal, and "agreed to buy",
+    "a accepté de céder" a deal signed."""
+    if k > 0 and toks[k - 1].lemma in _AGREED:
+        return True
     return k + 1 < len(toks) and toks[k + 1].low in DETERMINERS | {"have", "having", "avoir"}
+
+
+_AGREED = {"agree", "accepter", "consentir"}

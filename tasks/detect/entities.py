@@ -377,6 +377,8 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
         # ("l'enseigne rochelaise Biofrais Atlantique": "Biofrais" looks like an adjective)
         capital = _CAPITAL.search(text, match.start("adj"), match.end())
         start = capital.start() if capital else match.end()
+        if _trade_in_name(text, match.start()):
+            start = match.start()  # "Grocery Outlet", "Épicerie Lemoine": the noun is the name's
         name_match = _NAME.match(text, start)
         if not name_match:
             continue
@@ -493,6 +495,23 @@ _FINITE = {
 }
 
 
+def _trade_in_name(text: str, start: int) -> bool:
+    """The retail noun is capitalised with no article before it ("Grocery Outlet (GO) has…",
+    "…, and Grocery Outlet's management"): the first word of a name."""
+    if not text[start : start + 1].isupper():
+        return False
+    name = _NAME.match(text, start)
+    if name is None or " " not in name.group(0).strip():
+        return False  # "Épicier fin installé à Lyon": the noun alone opens the sentence
+    before = text[max(0, start - 12) : start].split()
+    if before and before[-1][:1].isupper():
+        return False  # a headline's capitals ("German Grocer Hollmann")
+    return not before or before[-1].lower() not in _ARTICLES
+
+
+_ARTICLES = {"the", "a", "an", "le", "la", "les", "l'", "un", "une", "des", "du", "de", "d'"}
+
+
 def _discover_after(
     lex: Lexicon, text: str, folded: str, taken: list[tuple[int, int]]
 ) -> list[Ent]:
@@ -542,7 +561,7 @@ _HEADED = re.compile(
     r"|(?P<fr>(?:Supermarchés?|Épiceries?|Epiceries?|Marchés?|Ferme|Comptoir|Halles?"
     r"|Fromageries?|Boucheries?|Poissonneries?|Crèmeries?)"
     r"(?: (?:du |de la |des |de |d'|l')?" + _CAPWORD + r"){1,2})"
-    r")(?![\w'’-])"
+    r")(?![\w-])(?!['’]\w)"
 )
 # Capitalised words before a trade that make no shop's name ("the Single Market").
 _NOT_NAMES = {

@@ -672,6 +672,8 @@ def _governing(
             continue
         if incise is not None and cue.first not in incise:
             continue  # "Ocado, which … with Waitrose, turned down Amazon": Waitrose turns nothing
+        if _bought_other(toks, cue, r):
+            continue  # "its purchase of Whole Foods Market last month, Kroger stock…"
         held = relative_incise(toks, cue.first)
         if held is not None and r not in held and r != held.start - 2:
             continue  # "Morrisons, which has supplied Amazon, and … Aldi": Morrisons's cue
@@ -699,6 +701,15 @@ def _governing(
     if nearest is not None:
         return nearest[1], "nearest"
     return _dislocated(toks, r, cues) if parsed else None
+
+
+def _bought_other(toks: list[Tok], cue: Cue, r: int) -> bool:
+    """A purchase whose object is named right after it ("purchase of X", "le rachat de X")
+    buys that one, not another name nearby."""
+    k = cue.last + 1
+    if cue.base != "acquired" or k + 1 >= len(toks) or toks[k].low not in ("of", "de", "d'"):
+        return False
+    return toks[k + 1].ent >= 0 and k + 1 != r
 
 
 def _conjunct_verb(toks: list[Tok], r: int, cues: list[Cue]) -> Cue | None:

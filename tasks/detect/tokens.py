@@ -124,6 +124,8 @@ def english_lemma(word: str, irregular: dict[str, str]) -> str:
     for suffix, repl in (("ies", "y"), ("ied", "y"), ("ying", "y")):
         if w.endswith(suffix):
             return w[: -len(suffix)] + repl
+    if w.endswith("eed"):  # "agreed", "freed", "guaranteed"; "proceed", "exceed" are bases
+        return w[:-1] if w.endswith(("agreed", "creed", "freed", "teed")) else w
     for suffix in ("ing", "ed"):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             stem = w[: -len(suffix)]

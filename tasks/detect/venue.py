@@ -38,8 +38,11 @@ def venue_cues(
                 out.append((j, [j], [_VENUE]))
             continue
         place = tok.low in words.places
-        if not place and tok.low not in words.to:
-            continue
+        served = tok.low in _SERVED_DET and any(
+            word_in(toks[m], _SERVE) for m in range(max(0, j - 4), j)
+        )
+        if not place and tok.low not in words.to and not served:
+            continue  # "livre les abonnés d'Amazon Prime Now": whose customers are served
         k = _skip(toks, j + 1, DETERMINERS)
         if k < len(toks) and word_in(toks[k], platforms):
             if not place and not word_in(toks[k], words.audience):
@@ -78,6 +81,10 @@ def venue_cues(
             out.append((trade, [trade, j], [_VENUE]))
             taken.update((trade, j))
     return out
+
+
+_SERVE = frozenset({"livrer", "servir", "deliver", "serve"})
+_SERVED_DET = {"les", "ses", "leurs", "the", "its", "their"}
 
 
 def _skip(toks: list[Tok], k: int, words: set[str], most: int = 2) -> int:
