@@ -232,14 +232,17 @@ _STOP = {
 
 
 def _cue_stems(
-    watchlist: Watchlist, with_markers: bool = False, only: tuple[str, ...] = ()
+    watchlist: Watchlist,
+    with_markers: bool = False,
+    only: tuple[str, ...] = (),
+    also: tuple[str, ...] = (),
 ) -> dict[str, re.Pattern[str]]:
     """Per language, one regex of 4-letter word starts that any inflection of a cue shares, so a
     sentence with none of them is not worth parsing (and, ``with_markers``, a word with none of
     them, nor of the marker words, is not worth lemmatizing)."""
     out: dict[str, re.Pattern[str]] = {}
     for lang, cues in watchlist.cues.items():
-        stems: set[str] = set()
+        stems: set[str] = set(also)
         if with_markers:
             markers = watchlist.markers.get(lang)
             extra = cues.goal.purpose + cues.goal.markers + cues.goal.modals + cues.goal.stake
@@ -339,7 +342,10 @@ def compile_lexicon(watchlist: Watchlist) -> Lexicon:
         idioms={lang: _index_idioms(c.idioms) for lang, c in watchlist.cues.items()},
         cue_stems=_cue_stems(watchlist),
         lemma_stems=_cue_stems(watchlist, with_markers=True),
-        answer_stems=_cue_stems(watchlist, only=("approached", "declined", "denied", "ended")),
+        # and a target ("cité comme une cible"), which is someone's: the actor's nearby
+        answer_stems=_cue_stems(
+            watchlist, only=("approached", "declined", "denied", "ended"), also=("cibl", "targ")
+        ),
         venues=_venue_words(watchlist),
         weak_phrases=sorted(
             (  # "l'américain" is two tokens to the parser: "l'" and "américain"

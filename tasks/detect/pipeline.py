@@ -682,7 +682,12 @@ def _mark_description(
                 and lows[i + 1 : i + len(words)] == words[1:]
                 and all(t.ent < 0 for t in toks[i : i + len(words)])
             ):
-                noun = next((k for k in range(i, i + len(words)) if toks[k].pos == "NOUN"), None)
+                span = range(i, i + len(words))
+                noun = next((k for k in span if toks[k].pos == "NOUN"), None)
+                if noun is None and toks[span[-1]].pos in ("ADJ", "PROPN"):
+                    noun = span[-1]  # "l'américain" tagged as an adjective
+                if span[-1] + 1 < len(toks) and toks[span[-1] + 1].ent >= 0:
+                    return  # "l'américain DoorDash": an apposition to another name
                 if noun is not None:
                     ents.append(Ent("actor", "actor-description", -1, -1, " ".join(words)))
                     toks[noun].ent, toks[noun].actor = len(ents) - 1, True

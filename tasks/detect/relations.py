@@ -533,6 +533,7 @@ def assign(
                 presence == "paragraph"
                 and cue.status not in _RESPONSES
                 and not passive_approach
+                and not _named_target(toks, cue)
                 and not (
                     cue.status == "ended"
                     and len({toks[k].ent for k, kind in kinds.items() if kind == "retailer"}) == 1
@@ -701,6 +702,19 @@ def _governing(
     if nearest is not None:
         return nearest[1], "nearest"
     return _dislocated(toks, r, cues) if parsed else None
+
+
+def _named_target(toks: list[Tok], cue: Cue) -> bool:
+    """ "Le groupe est cité comme une cible potentielle", "figure parmi les cibles": a target
+    is someone's, and with the actor in the paragraph, the actor's, unless the text names
+    another hunter ("la cible de KKR")."""
+    if cue.base != "rumored" or toks[cue.first].low not in _TARGETS:
+        return False
+    after = toks[cue.last + 1 : cue.last + 4]
+    return not any(t.low in ("de", "d'", "du", "of", "for") for t in after[:2])
+
+
+_TARGETS = {"cible", "cibles", "target", "targets"}  # the nouns, not "targeting"
 
 
 def _bought_other(toks: list[Tok], cue: Cue, r: int) -> bool:

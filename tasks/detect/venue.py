@@ -39,7 +39,7 @@ def venue_cues(
             continue
         place = tok.low in words.places
         served = tok.low in _SERVED_DET and any(
-            word_in(toks[m], _SERVE) for m in range(max(0, j - 4), j)
+            word_in(toks[m], _SERVE) for m in range(max(0, j - 6), j)
         )
         if not place and tok.low not in words.to and not served:
             continue  # "livre les abonnés d'Amazon Prime Now": whose customers are served
