@@ -122,6 +122,7 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
         if best is not None:
             taken.update(best[0])
             found.append((i, best[0], best[1]))
+    found += _removed_again(toks, taken)
     venue = lex.venues.get(lang)
     if venue is not None:
         # a cue word that counts only under negation ("ne vend pas") may still be a trade word
@@ -762,6 +763,24 @@ def _ancestors(toks: list[Tok], start: int, depth: int) -> list[int]:
         i = toks[i].head
         out.append(i)
     return out
+
+
+def _removed_again(
+    toks: list[Tok], taken: set[int]
+) -> list[tuple[int, list[int], list[tuple[tuple[str, ...], str, bool]]]]:
+    """ "avait installé des consignes…, avant de les retirer": removing, by a clitic, the
+    lockers the sentence installed ends the deal."""
+    out: list[tuple[int, list[int], list[tuple[tuple[str, ...], str, bool]]]] = []
+    for i, tok in enumerate(toks):
+        if i in taken or tok.lemma not in _REMOVE or i == 0 or toks[i - 1].low not in ("les", "l'"):
+            continue
+        if any(t.lemma in _LOCKERS or t.low in _LOCKERS for t in toks[:i]):
+            out.append((i, [i], [((tok.lemma,), "ended", False)]))
+    return out
+
+
+_REMOVE = {"retirer", "enlever", "demonter", "debrancher", "remove"}
+_LOCKERS = {"consigne", "consignes", "casier", "casiers", "locker", "lockers"}
 
 
 def _too_much(toks: list[Tok], cue: Cue) -> bool:

@@ -168,6 +168,13 @@ def kin(toks: list[Tok], r: int, parsed: bool) -> bool:
             and toks[r - 3].ent >= 0
         ):
             return kin(toks, r - 3, parsed)  # the same, however the parser joined them
+        if (
+            0 <= head < r
+            and toks[head].lemma in _HELD
+            and toks[head].dep == "acl"
+            and toks[r - 1].low in ("par", "by")
+        ):
+            return True  # "l'enseigne de discount alors détenue par Casino": the owner
         genitive = any(
             t.head == r and t.dep == "case" and t.low in ("de", "du", "d'", "des", "of")
             for t in toks[max(0, r - 3) : r]
@@ -196,6 +203,9 @@ def kin(toks: list[Tok], r: int, parsed: bool) -> bool:
     ):
         return True  # "the owner of Asda and Morrisons"
     return any(w in KIN_WORDS for w in before) and any(w in ("de", "du", "of") for w in before)
+
+
+_HELD = {"detenir", "controler", "posseder", "own", "control"}
 
 
 def _apposed_to_name(toks: list[Tok], noun: int) -> bool:
