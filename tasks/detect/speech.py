@@ -79,6 +79,13 @@ def cue_reported(toks: list[Tok], cue: Cue, markers: list[int]) -> bool:
         return False
     if all(t.head < 0 for t in toks):
         return True
+    # "Si Monoprix a signé…, Leclerc a fermé la porte… et U serait en discussions, selon des
+    # sources": a marker after another named subject's clause reports that clause only
+    markers = [
+        m
+        for m in markers
+        if not (m > cue.last and any(_new_subject(toks, k) for k in range(cue.last + 1, m)))
+    ]
     chain: set[int] = set()
     i = cue.last
     for _ in range(12):
@@ -94,3 +101,13 @@ def cue_reported(toks: list[Tok], cue: Cue, markers: list[int]) -> bool:
         if toks[head].dep == "parataxis" and _clause_head(toks, toks[head].head) in chain:
             return True  # an incise: « … », indique le quotidien
     return False
+
+
+def _new_subject(toks: list[Tok], k: int) -> bool:
+    """A name that opens a clause of its own: a subject, or a name joined by "et" that a verb
+    follows, however the parser hung it ("…, et Cora serait en pourparlers")."""
+    if toks[k].ent < 0:
+        return False
+    if toks[k].dep.startswith("nsubj"):
+        return True
+    return k + 1 < len(toks) and toks[k + 1].pos in ("AUX", "VERB") and toks[k].dep == "conj"
