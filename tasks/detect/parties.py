@@ -172,9 +172,10 @@ def kin(toks: list[Tok], r: int, parsed: bool) -> bool:
             0 <= head < r
             and toks[head].lemma in _HELD
             and toks[head].dep == "acl"
-            and toks[r - 1].low in ("par", "by")
+            and toks[r - 1].low in ("par", "by", "au", "à", "to")
         ):
-            return True  # "l'enseigne de discount alors détenue par Casino": the owner
+            # "l'enseigne alors détenue par Casino", "appartenant au groupe LVMH": the owner
+            return True
         genitive = any(
             t.head == r and t.dep == "case" and t.low in ("de", "du", "d'", "des", "of")
             for t in toks[max(0, r - 3) : r]
@@ -205,7 +206,7 @@ def kin(toks: list[Tok], r: int, parsed: bool) -> bool:
     return any(w in KIN_WORDS for w in before) and any(w in ("de", "du", "of") for w in before)
 
 
-_HELD = {"detenir", "controler", "posseder", "own", "control"}
+_HELD = {"detenir", "controler", "posseder", "appartenir", "own", "control", "belong"}
 
 
 def _apposed_to_name(toks: list[Tok], noun: int) -> bool:

@@ -931,7 +931,8 @@ def _on_record(
         if status is None:
             continue
         for cue in cues:
-            if cue.status != status or cue.negated or _other_agent(toks, ents, cue, k):
+            # its base: "ses ambitions depuis le rachat de Whole Foods" is no wish of a purchase
+            if cue.base != status or cue.negated or _other_agent(toks, ents, cue, k):
                 continue
             out.append(Mention(ent.id, status, False, text, False, cue.text, "lemma+on-record"))
             break
