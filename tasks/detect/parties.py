@@ -341,16 +341,7 @@ def clause_subjects(toks: list[Tok], cue: Cue) -> list[int]:
         # subject on the incise before the verb
         incises = [k for k, t in enumerate(toks) if t.head == verb and t.dep == "advcl"]
         subjects = [j for k in incises if k < verb for j in subjects_of(toks, k) if j < k]
-    # "Le groupe, qui avait inclus ce volet dans l'accord…": the relative's antecedent
-    return [
-        toks[verb].head
-        if toks[j].low in _RELATIVES and toks[verb].dep == "acl:relcl" and toks[verb].head >= 0
-        else j
-        for j in subjects
-    ]
-
-
-_RELATIVES = {"qui", "who", "which", "that"}
+    return subjects
 
 
 def described_subject(toks: list[Tok], cue: Cue, pronoun: bool = False, deal: bool = False) -> bool:
