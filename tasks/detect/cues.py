@@ -24,6 +24,7 @@ from .tokens import (
     CLAUSE_DEPS,
     DETERMINERS,
     Cue,
+    FoundCue,
     Tok,
     as_verb,
     future_forms,
@@ -100,7 +101,7 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
     if lang == "fr":
         for tok in toks:
             tok.cnd = tok.cnd or _conditional_form(tok)
-    found: list[tuple[int, list[int], list[tuple[tuple[str, ...], str, bool]]]] = []
+    found: list[FoundCue] = []
     taken = _idiom_tokens(toks, lex.idioms.get(lang, {}))
     for i, tok in enumerate(toks):
         if tok.ent >= 0 or i in taken:
@@ -765,12 +766,10 @@ def _ancestors(toks: list[Tok], start: int, depth: int) -> list[int]:
     return out
 
 
-def _removed_again(
-    toks: list[Tok], taken: set[int]
-) -> list[tuple[int, list[int], list[tuple[tuple[str, ...], str, bool]]]]:
+def _removed_again(toks: list[Tok], taken: set[int]) -> list[FoundCue]:
     """ "avait installé des consignes…, avant de les retirer": removing, by a clitic, the
     lockers the sentence installed ends the deal."""
-    out: list[tuple[int, list[int], list[tuple[tuple[str, ...], str, bool]]]] = []
+    out: list[FoundCue] = []
     for i, tok in enumerate(toks):
         if i in taken or tok.lemma not in _REMOVE or i == 0 or toks[i - 1].low not in ("les", "l'"):
             continue

@@ -231,6 +231,11 @@ _STOP = {
 }
 
 
+# A target ("cité comme une cible") is someone's: with the actor nearby, the actor's, so a
+# sentence that has one is read with the actor a paragraph away (the nouns, not "targeting").
+TARGET_NOUNS = frozenset({"cible", "cibles", "target", "targets"})
+
+
 def _cue_stems(
     watchlist: Watchlist,
     with_markers: bool = False,
@@ -342,9 +347,10 @@ def compile_lexicon(watchlist: Watchlist) -> Lexicon:
         idioms={lang: _index_idioms(c.idioms) for lang, c in watchlist.cues.items()},
         cue_stems=_cue_stems(watchlist),
         lemma_stems=_cue_stems(watchlist, with_markers=True),
-        # and a target ("cité comme une cible"), which is someone's: the actor's nearby
         answer_stems=_cue_stems(
-            watchlist, only=("approached", "declined", "denied", "ended"), also=("cibl", "targ")
+            watchlist,
+            only=("approached", "declined", "denied", "ended"),
+            also=tuple(sorted({w[:4] for w in TARGET_NOUNS})),
         ),
         venues=_venue_words(watchlist),
         weak_phrases=sorted(

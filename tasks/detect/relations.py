@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .entities import Ent
+from .lexicon import TARGET_NOUNS
 from .model import DEALS
 from .parties import (
     BE,
@@ -57,6 +58,7 @@ from .syntax import (
     subjects_of,
     under,
     under_group,
+    verb_after,
     verb_of,
 )
 from .tokens import CLAUSE_BREAK, Cue, Tok
@@ -708,13 +710,10 @@ def _named_target(toks: list[Tok], cue: Cue) -> bool:
     """ "Le groupe est cité comme une cible potentielle", "figure parmi les cibles": a target
     is someone's, and with the actor in the paragraph, the actor's, unless the text names
     another hunter ("la cible de KKR")."""
-    if cue.base != "rumored" or toks[cue.first].low not in _TARGETS:
+    if cue.base != "rumored" or toks[cue.first].low not in TARGET_NOUNS:
         return False
     after = toks[cue.last + 1 : cue.last + 4]
     return not any(t.low in ("de", "d'", "du", "of", "for") for t in after[:2])
-
-
-_TARGETS = {"cible", "cibles", "target", "targets"}  # the nouns, not "targeting"
 
 
 def _bought_other(toks: list[Tok], cue: Cue, r: int) -> bool:
@@ -729,10 +728,9 @@ def _bought_other(toks: list[Tok], cue: Cue, r: int) -> bool:
 def _conjunct_verb(toks: list[Tok], r: int, cues: list[Cue]) -> Cue | None:
     """A name the parse joined to the object before it, though a verb of its own follows it
     ("Leclerc a refusé toute discussion et Auchan serait en négociations"): that verb's cue."""
-    nxt = r + 1
-    if toks[r].dep != "conj" or nxt >= len(toks) or toks[nxt].pos not in ("AUX", "VERB"):
+    pred = verb_after(toks, r)
+    if toks[r].dep != "conj" or pred is None:
         return None
-    pred = toks[nxt].head if toks[nxt].dep.startswith(("aux", "cop")) else nxt
     return next((c for c in cues if pred in c.tokens or verb_of(toks, c) == pred), None)
 
 

@@ -12,6 +12,7 @@ import re
 
 from .cues import words_of
 from .lexicon import Lexicon, fold_phrase
+from .syntax import verb_after
 from .tokens import CLAUSE_DEPS, Cue, Tok
 
 _PHRASES_CACHE: dict[tuple[str, ...], dict[str, list[list[str]]]] = {}
@@ -110,4 +111,4 @@ def _new_subject(toks: list[Tok], k: int) -> bool:
         return False
     if toks[k].dep.startswith("nsubj"):
         return True
-    return k + 1 < len(toks) and toks[k + 1].pos in ("AUX", "VERB") and toks[k].dep == "conj"
+    return toks[k].dep == "conj" and verb_after(toks, k) is not None

@@ -228,19 +228,22 @@ def gerund_subjects(toks: list[Tok], cue: Cue) -> list[int]:
     return []
 
 
+def verb_after(toks: list[Tok], r: int) -> int | None:
+    """The predicate of a verb or auxiliary right after token ``r`` ("Carrefour a préféré":
+    "préféré"), or None when none follows."""
+    nxt = r + 1
+    if nxt >= len(toks) or toks[nxt].pos not in ("AUX", "VERB"):
+        return None
+    return toks[nxt].head if toks[nxt].dep.startswith(("aux", "cop")) else nxt
+
+
 def own_predicate(toks: list[Tok], r: int, cue: Cue) -> bool:
     """The name is the subject of a verb of its own comma segment, not the cue's verb."""
     head = toks[r].head
-    nxt = r + 1
-    if (
-        not toks[r].dep.startswith("nsubj")
-        and nxt < len(toks)
-        and toks[nxt].pos in ("AUX", "VERB")
-        and toks[nxt].head >= 0
-    ):
+    pred = verb_after(toks, r)
+    if not toks[r].dep.startswith("nsubj") and pred is not None and toks[r + 1].head >= 0:
         # "Si Monoprix a signé…, Carrefour a préféré…" however the parser hung the name: the
         # verb right after it is its own
-        pred = toks[nxt].head if toks[nxt].dep.startswith(("aux", "cop")) else nxt
         return pred not in cue.tokens and pred != verb_of(toks, cue)
     if head < 0 or not toks[r].dep.startswith("nsubj") or head in cue.tokens:
         return False

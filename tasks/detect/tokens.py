@@ -34,6 +34,10 @@ CLAUSE_BREAK = {
 
 CLAUSE_DEPS = {"conj", "parataxis", "advcl", "ccomp", "acl:relcl", "acl"}
 
+# A cue found in a sentence before it is resolved: its first token, its tokens, and the lexicon
+# entries it matched (lemmas, status, whether it counts only under negation).
+FoundCue = tuple[int, list[int], list[tuple[tuple[str, ...], str, bool]]]
+
 
 DETERMINERS = {
     "le",

@@ -10,7 +10,7 @@ found beside the watchlist's lemma cues (:mod:`.cues`).
 from __future__ import annotations
 
 from .lexicon import VenueWords
-from .tokens import CLAUSE_BREAK, DETERMINERS, Tok, as_verb, phrase_key
+from .tokens import CLAUSE_BREAK, DETERMINERS, FoundCue, Tok, as_verb, phrase_key
 
 _VENUE = (("venue",), "partnership", False)
 
@@ -21,13 +21,11 @@ _LINKS = {"de", "d'", "du", "des", "of", "'s", "en", "ligne", "marche", "online"
 _BEFORE_CHOSEN = DETERMINERS | {"pour", "for"}  # "a opté pour Amazon", "chose the US group"
 
 
-def venue_cues(
-    toks: list[Tok], words: VenueWords, taken: set[int]
-) -> list[tuple[int, list[int], list[tuple[tuple[str, ...], str, bool]]]]:
+def venue_cues(toks: list[Tok], words: VenueWords, taken: set[int]) -> list[FoundCue]:
     """Selling through the actor, read from the sentence's shape: a trade word, then the actor
     as its place ("vend ses produits sur Amazon Prime Now", "sur la place de marché d'Amazon")
     or as whose customers are served ("aux abonnés d'Amazon"); or the actor chosen."""
-    out: list[tuple[int, list[int], list[tuple[tuple[str, ...], str, bool]]]] = []
+    out: list[FoundCue] = []
     platforms = words.platforms | words.audience
     for j, tok in enumerate(toks):
         if j in taken:
