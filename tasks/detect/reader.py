@@ -189,10 +189,8 @@ def actor_presence(lex: Lexicon, article: Article, idx: int, depth: int = 0) -> 
     for other in near:
         if any(e.kind == "actor" for e in _ents_in(article, other)):
             return "paragraph"
-    if depth == 0 and any(
-        other.index != idx and actor_presence(lex, article, other.index, 3) == "periphrase"
-        for other in near
-    ):
+    beside = [k for k in (idx - 1, idx + 1) if 0 <= k < len(sentences)]
+    if depth == 0 and any(actor_presence(lex, article, k, 3) == "periphrase" for k in beside):
         return "paragraph"  # "Lidl et l'américain discutaient… Lidl a démenti": a description
     return ""
 
