@@ -255,8 +255,9 @@ _AGE = re.compile(r",? \d{1,2}(?: ans)?,")
 _SPOKESMAN = re.compile(r" (?:spokes(?:man|woman|person)|porte-parole)\b")
 
 
-def _retail_context(lex: Lexicon, folded: str, start: int, end: int) -> bool:
-    """A retail noun just before the name, or a retail apposition just after it."""
+def _retail_context(lex: Lexicon, text: str, folded: str, start: int, end: int) -> bool:
+    """A retail noun just before the name, a retail apposition just after it, or the name as
+    the subject of a sentence that speaks of a retailer."""
     before = folded[max(0, start - 45) : start]
     for match in lex.retail_noun_re.finditer(before):
         tail = before[match.end() :]
@@ -271,6 +272,12 @@ def _retail_context(lex: Lexicon, folded: str, start: int, end: int) -> bool:
         head = " ".join(words[:6])
         if lex.retail_noun_re.search(head):
             return True
+    opening = not folded[:start].strip() or folded[:start].rstrip(" ")[-1] in ".!?\n"
+    if opening and re.match(r" [a-z]", text[end : end + 2]):
+        # "Iceland has rebuffed an approach …, the chain's managing director said": the
+        # subject of a sentence that speaks of a retailer is one
+        sentence = re.split(r"[.!?\n]", folded[end : end + 200])[0]
+        return bool(lex.retail_noun_re.search(sentence))
     return False
 
 
@@ -314,7 +321,7 @@ def find_entities(lex: Lexicon, text: str, folded: str, lang: str = "") -> list[
         and entry.retailer.strict
         and (
             " " in text[start:end].strip()  # a long alias: "Supermarchés Match"
-            or _retail_context(lex, folded, start, end)
+            or _retail_context(lex, text, folded, start, end)
             or _enumerated(kept, i, folded)
         )
     }
