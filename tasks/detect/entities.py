@@ -565,8 +565,9 @@ _CAPWORD = r"[A-ZÀ-ÖØ-Þ][\w'’&-]*"
 _HEADED = re.compile(
     r"(?<![\w'’-])(?:"
     r"(?P<en>(?:" + _CAPWORD + r" ){1,3}(?:Supermarkets?|Grocers|Grocery|Markets?|Co-op|Foods))"
-    r"|(?P<fr>(?:Supermarchés?|Épiceries?|Epiceries?|Marchés?|Ferme|Comptoir|Halles?"
-    r"|Fromageries?|Boucheries?|Poissonneries?|Crèmeries?)"
+    r"|(?P<fr>(?:Supermarchés?|Épiceries?|Epiceries?|Marchés?|Ferme|Comptoirs?|Halles?"
+    r"|Fromageries?|Boucheries?|Poissonneries?|Crèmeries?|Primeurs?|Fruitières?|Laiteries?"
+    r"|Boulangeries?|Chocolateries?|Biscuiteries?|Conserveries?|Maison)"
     r"(?: (?:du |de la |des |de |d'|l')?" + _CAPWORD + r"){1,2})"
     r")(?![\w-])(?!['’]\w)"
 )
@@ -604,6 +605,7 @@ _NOT_NAMES = {
     "international",
     "national",
     "emerging",
+    "blanche",
 }
 
 
