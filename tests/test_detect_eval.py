@@ -117,7 +117,7 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
         ("blind-n.jsonl", 0.86, 0.86, 0.93, 0.95),
         ("blind-p.jsonl", 0.86, 0.88, 0.93, 0.95),
         ("blind-q.jsonl", 0.94, 0.94, 0.93, 0.95),
-        ("blind-r.jsonl", 0.95, 0.95, 0.93, 0.95),
+        ("blind-r.jsonl", 0.94, 0.94, 0.93, 0.95),
         ("blind-s.jsonl", 0.88, 0.91, 0.93, 0.95),
         ("blind-t.jsonl", 0.95, 0.97, 0.93, 0.95),
         ("blind-u.jsonl", 0.78, 0.82, 0.93, 0.95),
