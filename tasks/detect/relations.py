@@ -61,7 +61,7 @@ from .syntax import (
     verb_after,
     verb_of,
 )
-from .tokens import CLAUSE_BREAK, Cue, Tok
+from .tokens import CLAUSE_BREAK, DETERMINERS, Cue, Tok
 
 _AGENTIVE = {"approached", "acquired", "rumored", "partnership", "in_talks"}
 _RESPONSES = {"declined", "denied"}
@@ -251,13 +251,34 @@ def _partner_elsewhere(toks: list[Tok], kinds: dict[int, str], cue: Cue) -> bool
                 break
             if j in kinds:
                 group.append(j)
+        if not group or any(kinds[j] == "actor" for j in group):
+            return False
         before = [kinds[i] for i in kinds if i < cue.first]
-        return (
-            bool(group)
-            and all(kinds[j] != "actor" for j in group)
-            and "actor" not in before
-            and any(k in ("retailer", "rival") for k in before)
-        )
+        if "actor" not in before:
+            return any(k in ("retailer", "rival") for k in before)
+        return _other_party_before(toks, kinds, cue)
+    return False
+
+
+# Words that open a clause of its own before a deal ("… after the chain ended its deal with X").
+_SUBORDINATORS = {"after", "before", "when", "since", "as", "après", "avant", "quand", "lorsque"}
+_SUBJECT_PRONOUNS = {"it", "il", "elle", "they", "ils", "elles"}
+
+
+def _other_party_before(toks: list[Tok], kinds: dict[int, str], cue: Cue) -> bool:
+    """In the cue's own clause, the party before it is not the actor: another company, a
+    pronoun or a description ("months before it agreed its merger with Asda", "after the chain
+    ended its long relationship with Ocado"), though the actor is named earlier."""
+    for k in range(cue.first - 1, max(-1, cue.first - 8), -1):
+        low = toks[k].low
+        if k in kinds:
+            return kinds[k] != "actor"
+        if low in CLAUSE_BREAK or low in _SUBORDINATORS:
+            return False
+        if low in _SUBJECT_PRONOUNS or (
+            toks[k].lemma in RETAIL_DESCRIPTIONS and k and toks[k - 1].low in DETERMINERS
+        ):
+            return True
     return False
 
 
