@@ -528,6 +528,8 @@ def _discover_after(
         comma = match.start()
         if set(folded[comma + 2 : match.end()].split()) & _ROLES:
             continue  # "Thierry Muller, directeur du magasin": a person's role
+        if _PLACE_BASED.match(text, comma):
+            continue  # "the Boise, Idaho-based grocer": a city, then its state
         rest = folded[match.end() : match.end() + 40].split()[:3]
         closed = folded[match.end() : match.end() + 1] == ","  # "X, the chain, has ended"
         if not closed and any(word in _FINITE for word in rest):
@@ -557,6 +559,9 @@ def _discover_after(
             continue
         out.append(Ent("retailer", _slug(name), start, end, name, discovered=True))
     return out
+
+
+_PLACE_BASED = re.compile(r", (?:the )?[A-Z][\w.-]*-based\b")
 
 
 # A name that carries its trade: "Drakes Supermarkets", "Calgary Co-op", "Greenleaf Grocers",
