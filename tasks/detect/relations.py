@@ -138,6 +138,12 @@ def _blocked(
         return True  # "Amazon est …, alors que Waitrose est une coopérative dont … les associés"
     if (cue.base in DEALS or cue.base == "ended") and _partner_elsewhere(toks, kinds, cue):
         return True  # "Ocado, which ended its supply deal with Waitrose, …": not the actor's
+    if (
+        toks[cue.last].lemma == "discuss"
+        and cue.last + 1 < len(toks)
+        and kinds.get(cue.last + 1) == "retailer"
+    ):
+        return True  # "executives had discussed Target internally": spoke of it, not with it
     if cue.base in DEALS:
         for k in range(cue.last + 1, min(len(toks), cue.last + 5)):
             if toks[k].low in ("par", "by"):
@@ -660,6 +666,8 @@ def _governing(
         for cue in cues:
             if not same_clause(toks, r, cue.first):
                 continue  # "Biocoop dément tandis que Naturalia …"
+            if _bought_other(toks, cue, r):
+                continue  # "Depuis le rachat de Whole Foods par Amazon, Kroger a multiplié…"
             d = ancestor_distance(toks, r, set(cue.tokens))
             if d is None:
                 verb = verb_of(toks, cue)
