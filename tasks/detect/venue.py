@@ -58,7 +58,11 @@ def venue_cues(toks: list[Tok], words: VenueWords, taken: set[int]) -> list[Foun
             continue
 
         def is_trade(m: int) -> bool:
-            return m not in taken and toks[m].ent < 0 and word_in(toks[m], words.trade)
+            if m in taken or toks[m].ent >= 0 or not word_in(toks[m], words.trade):
+                return False
+            # "ils nous ont proposé d'être sur Prime Now": an offer to join, not a sale
+            nxt = toks[m + 1 : m + 3]
+            return not (len(nxt) == 2 and nxt[0].low in ("de", "d'") and nxt[1].pos in _VERBS)
 
         trade = None
         for m in range(j - 1, max(-1, j - 10), -1):
@@ -82,6 +86,7 @@ def venue_cues(toks: list[Tok], words: VenueWords, taken: set[int]) -> list[Foun
 
 
 _SERVE = frozenset({"livrer", "servir", "deliver", "serve"})
+_VERBS = {"VERB", "AUX"}
 _SERVED_DET = {"les", "ses", "leurs", "the", "its", "their"}
 
 
