@@ -413,13 +413,15 @@ def _read_relations(
             if cue.status == "denied" and cue.negated and _from_sources(toks):
                 continue  # "X n'a pas été approché, selon une source": no one denies anything
             settled = _settled(lex, ent)
-            if cue.status == settled:
+            status = cue.status
+            if status == "partnership" and settled == "acquired":
+                status = settled  # "Amazon's deal for Whole Foods": the deal is the purchase
+            if status == settled:
                 rep = False  # on the record: a fact whoever reports it
-            elif settled is not None and cue.status not in DEALS:
+            elif settled is not None and status not in DEALS:
                 continue  # bought long ago: the speculation of the day is about someone else
             if titled and sentence.paragraph == 0:
                 rule += "+headline"
-            status = cue.status
             if status == "partnership" and _ends_the_deal(toks, cues, ents):
                 # "Its supply deal with Morrisons … was wound down": the one deal it ends
                 status, rule = "ended", rule + "+ended"
