@@ -96,48 +96,50 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
 @pytest.mark.parametrize(
     ("name", "mentions", "retailers", "reported", "relevance"),
     [
-        # floors just under the figures reached at the end of sessions 2 to 10 (see the notes):
+        # floors just under the figures reached at the end of sessions 2 to 11 (see the notes):
         # these sets were written blind and measured once, then read to find general rules,
         # so they guard against regressions. The held-out set (heldout.jsonl) is not here: it
         # is measured, never tuned on.
         ("blind-0.jsonl", 1.00, 1.00, 0.93, 0.95),
         ("blind-a.jsonl", 0.87, 0.93, 0.93, 0.95),
-        ("blind-b.jsonl", 0.89, 0.91, 0.93, 0.95),
+        ("blind-b.jsonl", 0.90, 0.92, 0.93, 0.95),
         ("blind-c.jsonl", 0.94, 0.95, 0.93, 0.95),
         ("blind-d.jsonl", 0.86, 0.88, 0.93, 0.95),
         ("blind-e.jsonl", 0.88, 0.92, 0.93, 0.95),
         ("blind-f.jsonl", 0.93, 0.93, 0.93, 0.95),
         ("blind-g.jsonl", 0.91, 0.92, 0.93, 0.95),
         ("blind-h.jsonl", 0.91, 0.93, 0.93, 0.95),
-        ("blind-i.jsonl", 0.94, 0.96, 0.93, 0.95),
-        ("blind-j.jsonl", 0.94, 0.94, 0.93, 0.95),
+        ("blind-i.jsonl", 0.95, 0.97, 0.93, 0.95),
+        ("blind-j.jsonl", 0.95, 0.95, 0.93, 0.95),
         ("blind-k.jsonl", 0.91, 0.91, 0.93, 0.95),
         ("blind-l.jsonl", 0.90, 0.94, 0.93, 0.95),
-        ("blind-m.jsonl", 0.85, 0.91, 0.93, 0.95),
-        ("blind-n.jsonl", 0.86, 0.86, 0.93, 0.95),
-        ("blind-p.jsonl", 0.86, 0.88, 0.93, 0.95),
+        ("blind-m.jsonl", 0.85, 0.92, 0.93, 0.95),
+        ("blind-n.jsonl", 0.89, 0.89, 0.93, 0.95),
+        ("blind-p.jsonl", 0.86, 0.89, 0.93, 0.95),
         ("blind-q.jsonl", 0.94, 0.94, 0.93, 0.95),
         ("blind-r.jsonl", 0.94, 0.94, 0.93, 0.95),
         ("blind-s.jsonl", 0.88, 0.91, 0.93, 0.95),
         ("blind-t.jsonl", 0.95, 0.97, 0.93, 0.95),
-        ("blind-u.jsonl", 0.78, 0.82, 0.93, 0.95),
+        ("blind-u.jsonl", 0.79, 0.82, 0.93, 0.95),
         ("blind-v.jsonl", 0.84, 0.91, 0.93, 0.95),
+        ("blind-w.jsonl", 0.84, 0.86, 0.93, 0.95),
         ("blind-x.jsonl", 0.68, 0.77, 0.93, 0.95),
         ("blind-y.jsonl", 0.89, 0.91, 0.93, 0.95),
         ("blind-z.jsonl", 0.81, 0.86, 0.93, 0.95),
-        ("blind-ab.jsonl", 0.82, 0.86, 0.93, 0.95),
+        ("blind-aa.jsonl", 0.92, 0.97, 0.93, 0.95),
+        ("blind-ab.jsonl", 0.82, 0.87, 0.93, 0.95),
         ("blind-ac.jsonl", 0.79, 0.80, 0.93, 0.95),
         ("blind-ad.jsonl", 0.77, 0.80, 0.93, 0.95),
         ("blind-ae.jsonl", 0.87, 0.91, 0.93, 0.95),
         ("blind-af.jsonl", 0.87, 0.91, 0.93, 0.95),
-        # measured once and not read yet (W, AA), or only where a session's rules changed the
-        # outcome (AG trade press, AH English-language press, AI broadcast and retrospectives:
-        # session 10)
-        ("blind-w.jsonl", 0.80, 0.82, 0.93, 0.95),
-        ("blind-aa.jsonl", 0.86, 0.93, 0.93, 0.95),
-        ("blind-ag.jsonl", 0.73, 0.74, 0.93, 0.95),
-        ("blind-ah.jsonl", 0.77, 0.86, 0.93, 0.95),
-        ("blind-ai.jsonl", 0.70, 0.77, 0.93, 0.95),
+        ("blind-ag.jsonl", 0.80, 0.81, 0.93, 0.95),
+        ("blind-ah.jsonl", 0.90, 0.90, 0.93, 0.95),
+        ("blind-ai.jsonl", 0.76, 0.81, 0.93, 0.95),
+        # measured once and not read yet: AJ regional dailies, AK agency dispatches, AL corporate
+        # and online texts (session 11)
+        ("blind-aj.jsonl", 0.74, 0.77, 0.93, 0.94),
+        ("blind-ak.jsonl", 0.92, 0.94, 0.93, 0.95),
+        ("blind-al.jsonl", 0.74, 0.83, 0.90, 0.94),
     ],
 )
 def test_no_regression_on_blind_sets(
