@@ -272,7 +272,8 @@ def _retail_context(lex: Lexicon, text: str, folded: str, start: int, end: int) 
         head = " ".join(words[:6])
         if lex.retail_noun_re.search(head):
             return True
-    opening = not folded[:start].strip() or folded[:start].rstrip(" ")[-1] in ".!?\n"
+    prev = folded[max(0, start - 8) : start].rstrip(" ")
+    opening = not prev or prev[-1] in ".!?\n"
     if opening and re.match(r" [a-z]", text[end : end + 2]):
         # "Iceland has rebuffed an approach …, the chain's managing director said": the
         # subject of a sentence that speaks of a retailer is one

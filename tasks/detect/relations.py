@@ -243,9 +243,11 @@ _PROXIES = {
 
 
 def _partner_elsewhere(toks: list[Tok], kinds: dict[int, str], cue: Cue) -> bool:
-    """The deal's "with" partner is a company that is not the actor, and another company, not
-    the actor, is named before the cue as its other party ("Amazon a rompu son contrat avec
-    Monoprix" and "Depuis l'accord conclu avec Monoprix, Amazon…" stay)."""
+    """The deal's "with" partner is a company that is not the actor, and its other party is
+    not the actor either: another company named before the cue, or, where the actor is named
+    earlier in the sentence, a company, pronoun or description in the cue's own clause
+    ("Amazon a rompu son contrat avec Monoprix" and "Depuis l'accord conclu avec Monoprix,
+    Amazon…" stay)."""
     for k in range(cue.last + 1, min(len(toks), cue.last + 6)):
         if toks[k].low in CLAUSE_BREAK:
             return False
