@@ -268,8 +268,9 @@ def _partner_elsewhere(toks: list[Tok], kinds: dict[int, str], cue: Cue) -> bool
     return False
 
 
-# Words that open a clause of its own before a deal ("… after the chain ended its deal with X").
-_SUBORDINATORS = {"after", "before", "when", "since", "as", "après", "avant", "quand", "lorsque"}
+# Words that open a clause of its own before a deal ("… after the chain ended its deal with X"),
+# folded as the tokens' ``low`` is.
+_SUBORDINATORS = {"after", "before", "when", "since", "as", "apres", "avant", "quand", "lorsque"}
 _SUBJECT_PRONOUNS = {"it", "il", "elle", "they", "ils", "elles"}
 
 
