@@ -385,12 +385,16 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
         # ("l'enseigne rochelaise Biofrais Atlantique": "Biofrais" looks like an adjective)
         capital = _CAPITAL.search(text, match.start("adj"), match.end())
         start = capital.start() if capital else match.end()
+        trade = _TRADE_NOUN.match(text, match.start())
         if _trade_in_name(text, match.start()):
             start = match.start()  # "Grocery Outlet", "Épicerie Lemoine": the noun is the name's
-        name_match = _NAME.match(text, start)
+        name_match = _NAME.match(text, trade.end() if trade else start)
         if not name_match:
             continue
         name = name_match.group(0).rstrip(" -'")
+        if trade:  # "la fromagerie Bouvet", "la Fruitière des Rousses": named by the trade
+            start = match.start()
+            name = trade.group(0) + name
         words = name.split()
         while words and words[-1] in {"de", "du", "des", "d'", "&"}:
             words.pop()
@@ -565,6 +569,16 @@ def _discover_after(
 _PLACE_BASED = re.compile(r", (?:the )?[A-Z][\w.-]*-based\b")
 
 
+# Food trades whose shops are named by the trade: "la fromagerie Bouvet" is Fromagerie Bouvet.
+_FOOD_TRADES = (
+    "fromagerie", "boucherie", "charcuterie", "poissonnerie", "crèmerie", "fruitière",
+    "laiterie", "boulangerie", "chocolaterie", "biscuiterie", "conserverie", "cidrerie",
+)  # fmt: skip
+_TRADE_NOUN = re.compile(
+    "(?i:" + "|".join(_FOOD_TRADES) + r")s? +(?:du |de la |des |de |d')?(?=[A-ZÀ-Þ])"
+)
+
+
 # A name that carries its trade: "Drakes Supermarkets", "Calgary Co-op", "Greenleaf Grocers",
 # "Marché Beauchemin", "Épiceries Etxea", "la Ferme du Goëlo".
 _CAPWORD = r"[A-ZÀ-ÖØ-Þ][\w'’&-]*"
@@ -572,8 +586,7 @@ _HEADED = re.compile(
     r"(?<![\w'’-])(?:"
     r"(?P<en>(?:" + _CAPWORD + r" ){1,3}(?:Supermarkets?|Grocers|Grocery|Markets?|Co-op|Foods))"
     r"|(?P<fr>(?:Supermarchés?|Épiceries?|Epiceries?|Marchés?|Ferme|Comptoirs?|Halles?"
-    r"|Fromageries?|Boucheries?|Poissonneries?|Crèmeries?|Primeurs?|Fruitières?|Laiteries?"
-    r"|Boulangeries?|Chocolateries?|Biscuiteries?|Conserveries?|Maison)"
+    r"|Primeurs?|Maison|" + "|".join(t.capitalize() + "s?" for t in _FOOD_TRADES) + ")"
     r"(?: (?:du |de la |des |de |d'|l')?" + _CAPWORD + r"){1,2})"
     r")(?![\w-])(?!['’]\w)"
 )
