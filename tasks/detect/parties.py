@@ -55,6 +55,11 @@ RETAIL_DESCRIPTIONS = {
     "epicerie",
     "entreprise",
     "company",
+    "magasin",
+    "hypermarche",
+    "hyper",
+    "superette",
+    "store",
 }
 
 
