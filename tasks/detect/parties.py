@@ -323,7 +323,7 @@ def active_offer(toks: list[Tok], r: int, cue: Cue, parsed: bool) -> bool:
 
 # Verbs whose infinitive tells their subject's own state or act ("pourrait devenir une cible",
 # "reconnaît avoir engagé des discussions").
-_RAISING = {"pouvoir", "devoir", "sembler", "paraitre", "reconnaitre", "confirmer", "admettre"}
+RAISING = {"pouvoir", "devoir", "sembler", "paraitre", "reconnaitre", "confirmer", "admettre"}
 
 
 def clause_subjects(toks: list[Tok], cue: Cue) -> list[int]:
@@ -336,7 +336,7 @@ def clause_subjects(toks: list[Tok], cue: Cue) -> list[int]:
         if subjects or head < 0:
             break
         if toks[verb].dep != "conj" and not (
-            toks[verb].dep == "xcomp" and toks[head].lemma in _RAISING
+            toks[verb].dep == "xcomp" and toks[head].lemma in RAISING
         ):
             break  # "n'a pas souhaité commenter des spéculations": a wish, not the deal
         verb = head

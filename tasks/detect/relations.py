@@ -35,6 +35,7 @@ from .parties import (
     BE,
     DEFINITE,
     ENDED_DEALS,
+    RAISING,
     RETAIL_DESCRIPTIONS,
     active_offer,
     kin,
@@ -780,8 +781,13 @@ def _dislocated(toks: list[Tok], r: int, cues: list[Cue]) -> tuple[Cue, str] | N
         if any(t.ent >= 0 for t in between) or not any(t.low == "," for t in between):
             continue
         k = min(cue.first, verb) - 1
-        while k > r and (toks[k].dep.startswith("aux") or toks[k].pos == "ADV"):
-            k -= 1
+        while k > r and (
+            toks[k].dep.startswith("aux")
+            or toks[k].pos in ("ADV", "AUX")
+            or toks[k].lemma in RAISING | {"vouloir", "aller"}
+            or toks[k].low in ("ne", "n'")
+        ):
+            k -= 1  # "…, pourrait être racheté", "…, n'aurait jamais été approché"
         if toks[k].low == ",":
             return cue, "dislocated"
     return None
