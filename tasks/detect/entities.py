@@ -754,9 +754,10 @@ def _apposition_after_re(lex: Lexicon) -> re.Pattern[str]:
         singular = sorted({n for n in lex.retail_nouns if not n.endswith("s")})
         _AFTER[key] = re.compile(
             # three modifiers only after "the" or "an" ("the family-owned South
-            # Australian supermarket chain"); in French they would be a verb phrase
+            # Australian supermarket chain"); in French they would be a verb phrase; a noun's
+            # complement is not its head ("Erwan Guillou, adhérent du groupement…")
             r", (?:(?:an|the) (?:[a-z0-9-]+ ){0,3}|(?:(?:la|le|une|un|l'|a|an|the) ?)?"
-            r"(?:[a-z0-9-]+ ){0,2})(?:" + trie_pattern(singular) + r")\b"
+            r"(?:(?!(?:de|du|des|of) )[a-z0-9-]+ ){0,2})(?:" + trie_pattern(singular) + r")\b"
         )
     return _AFTER[key]
 
