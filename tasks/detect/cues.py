@@ -133,10 +133,25 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
     # negation check of the other cues; a cue's ordinary words stay visible as context.
     hidden = {k for f in found for k in f[1] if toks[k].low.rstrip("'") in words.negations}
     spans = [set(f[1]) for f in found]
+    resolved = [
+        (f, _resolve(toks, f[1], f[2], hidden, words, set().union(*spans) - own))
+        for f, own in zip(found, spans, strict=True)
+    ]
+    # a deal negated away ("n'a signé aucun accord … pour l'installation de consignes"): the
+    # deal nouns its verb governs after it are not signed either
+    unsigned = [
+        (f[1][-1], f[1][-1] if toks[f[1][-1]].pos == "VERB" else toks[f[1][-1]].head)
+        for f, c in resolved
+        if c is None and any(o[1] in DEALS and not o[2] for o in f[2])
+    ]
     cues = [
         c
-        for f, own in zip(found, spans, strict=True)
-        if (c := _resolve(toks, f[1], f[2], hidden, words, set().union(*spans) - own)) is not None
+        for f, c in resolved
+        if c is not None
+        and not (
+            c.base in DEALS
+            and any(at < c.first and verb in _ancestors(toks, c.last, 4) for at, verb in unsigned)
+        )
     ]
     cues = [c for c in cues if not _maxim(toks, c)]
     cues = [c for c in cues if not (c.base == "declined" and _no_comment(toks, c, words))]
