@@ -644,8 +644,12 @@ def _resolve(
                 modal = True
                 modal_verbs.append(k)
             intent = intent or toks[k].lemma in words.intention
-    if any(toks[k].low in ("deja", "already") for k in range(max(0, first - 4), first)):
-        modal = False  # "peut déjà s'appuyer sur Monoprix": a possibility already in use
+    if any(toks[k].low in _IN_USE for k in range(max(0, first - 4), first)) or any(
+        toks[k].low in _IN_USE for m in modal_verbs for k in range(m + 1, min(first, m + 4))
+    ):
+        # "peut déjà s'appuyer sur Monoprix", "peuvent depuis cette semaine se faire livrer":
+        # a possibility already in use
+        modal = False
     text = " ".join(toks[k].text for k in span)
     cue = Cue(status, first, head, text, negated, conditional or modal, tokens=span, base=status)
     cue.background = any(toks[k].plup for k in [*span, *_ancestors(toks, head, 3)])
@@ -687,6 +691,10 @@ def _resolve(
             # "it would extend its supply deal": the deal is presupposed, whatever befalls it
             cue.goal, cue.conditional = "", False
     return cue
+
+
+# After a modal, a possibility that is already open ("peuvent désormais commander").
+_IN_USE = {"deja", "already", "desormais", "dorenavant", "depuis"}
 
 
 # Modals of expectation rather than possibility: the deal keeps its status, reported.
