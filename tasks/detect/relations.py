@@ -139,6 +139,8 @@ def _blocked(
         return True  # "Amazon est …, alors que Waitrose est une coopérative dont … les associés"
     if (cue.base in DEALS or cue.base == "ended") and _partner_elsewhere(toks, kinds, cue):
         return True  # "Ocado, which ended its supply deal with Waitrose, …": not the actor's
+    if cue.base in ("declined", "approached", "in_talks") and _offer_from_other(toks, kinds, cue):
+        return True  # "rejected a takeover proposal from private equity firm CD&R"
     if (
         toks[cue.last].lemma == "discuss"
         and cue.last + 1 < len(toks)
@@ -266,6 +268,21 @@ def _partner_elsewhere(toks: list[Tok], kinds: dict[int, str], cue: Cue) -> bool
         if "actor" not in before:
             return any(k in ("retailer", "rival") for k in before)
         return _other_party_before(toks, kinds, cue)
+    return False
+
+
+def _offer_from_other(toks: list[Tok], kinds: dict[int, str], cue: Cue) -> bool:
+    """The offer the cue answers or makes comes from a company that is not the actor: "from"
+    (or "de la part de", "émanant de") and a capitalised name that is not the actor's."""
+    for k in range(cue.last + 1, min(len(toks), cue.last + 12)):
+        low = toks[k].low
+        if low in CLAUSE_BREAK:
+            return False
+        if low in ("from", "emanant") or (low == "part" and toks[k - 1].low == "la"):
+            source = toks[k + 1 : k + 7]
+            if any(t.actor for t in source):
+                return False
+            return any(t.text[:1].isupper() for t in source if t.low not in ("de", "d'", "du"))
     return False
 
 
