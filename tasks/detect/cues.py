@@ -794,14 +794,38 @@ def _removed_again(toks: list[Tok], taken: set[int]) -> list[FoundCue]:
     lockers the sentence installed ends the deal."""
     out: list[FoundCue] = []
     for i, tok in enumerate(toks):
-        if i in taken or tok.lemma not in _REMOVE or i == 0 or toks[i - 1].low not in ("les", "l'"):
+        if i in taken or tok.lemma not in _REMOVE or i == 0:
             continue
-        if any(t.lemma in _LOCKERS or t.low in _LOCKERS for t in toks[:i]):
+        clitic = toks[i - 1].low in ("les", "l'") and any(_locker(t) for t in toks[:i])
+        # "retirer les consignes", "les casiers … seront retirés": the lockers themselves
+        lockers = _removes_lockers(toks, i)
+        if clitic or lockers:
             out.append((i, [i], [((tok.lemma,), "ended", False)]))
     return out
 
 
+def _removes_lockers(toks: list[Tok], i: int) -> bool:
+    """The removal verb at ``i`` has the lockers for object, or, passive, for subject earlier
+    in its clause (a broken parse may give the passive subject to another noun)."""
+    if any(t.head == i and t.dep == "obj" and _locker(t) for t in toks):
+        return True
+    passive = any(t.head == i and t.dep == "aux:pass" for t in toks)
+    if not passive and toks[i - 1].low not in _BE_PASSIVE:
+        return False
+    for j in range(i - 1, -1, -1):
+        if toks[j].low in CLAUSE_BREAK:
+            return False
+        if _locker(toks[j]):
+            return True
+    return False
+
+
+def _locker(tok: Tok) -> bool:
+    return tok.lemma in _LOCKERS or tok.low in _LOCKERS
+
+
 _REMOVE = {"retirer", "enlever", "demonter", "debrancher", "remove"}
+_BE_PASSIVE = {"be", "been", "being", "is", "are", "was", "were"}
 _LOCKERS = {"consigne", "consignes", "casier", "casiers", "locker", "lockers"}
 
 

@@ -483,8 +483,21 @@ def _purchase_re(lex: Lexicon) -> re.Pattern[str]:
     return _PURCHASE[key]
 
 
-# Finite auxiliaries and modals: after "X, l'enseigne …" they make the description a subject.
+# Finite auxiliaries, modals and verbs of saying: after "X, l'enseigne …" they make the
+# description a subject ("… by March, the grocer said").
 _FINITE = {
+    "said",
+    "says",
+    "told",
+    "added",
+    "confirmed",
+    "indique",
+    "precise",
+    "affirme",
+    "explique",
+    "ajoute",
+    "confirme",
+    "assure",
     "a",
     "ont",
     "aurait",
@@ -535,7 +548,7 @@ def _discover_after(
             continue  # "Thierry Muller, directeur du magasin": a person's role
         if _PLACE_BASED.match(text, comma):
             continue  # "the Boise, Idaho-based grocer": a city, then its state
-        rest = folded[match.end() : match.end() + 40].split()[:3]
+        rest = re.findall(r"[\w']+", folded[match.end() : match.end() + 40])[:3]
         closed = folded[match.end() : match.end() + 1] == ","  # "X, the chain, has ended"
         if not closed and any(word in _FINITE for word in rest):
             continue  # "Selon la lettre X, l'enseigne nordiste aurait…": a new clause's subject

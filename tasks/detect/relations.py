@@ -611,8 +611,14 @@ _ITS_DEALS = ENDED_DEALS | {"boutique", "casiers", "consignes", "lockers", "stor
 
 
 def _ends_its_deal(toks: list[Tok], cue: Cue) -> bool:
-    """The end's object, just after it, is a deal (or the shop or lockers it ran); a deal cue
-    it took in ("a mis fin à sa boutique sur…") counts."""
+    """The end's object, just after it, is a deal (or the shop or lockers it ran), or its
+    passive subject is; a deal cue it took in ("a mis fin à sa boutique sur…") counts."""
+    if is_passive(toks, cue):  # "les casiers … seront retirés": the subject, earlier
+        for tok in reversed(toks[: cue.first]):
+            if tok.low in CLAUSE_BREAK:
+                break
+            if tok.lemma in _ITS_DEALS or tok.low in _ITS_DEALS:
+                return True
     for tok in toks[cue.first + 1 : cue.last + 4]:
         if tok.low in CLAUSE_BREAK or tok.ent >= 0:
             return False
