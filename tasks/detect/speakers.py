@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .entities import Ent
+from .lexicon import fold
 from .sentences import Sentence
 
 _COMPANY_KINDS = ("actor", "retailer", "rival")
@@ -302,13 +303,22 @@ def _interview(
     asked: dict[str, list[bool]] = {}
     for label, _, start, end in paragraphs:
         asked.setdefault(label, []).append(text[start:end].rstrip(' »"').endswith("?"))
-    newsroom = {label for label, flags in asked.items() if sum(flags) * 2 > len(flags)}
+    newsroom = {
+        label
+        for label, flags in asked.items()
+        if sum(flags) * 2 > len(flags) or _ASKERS.fullmatch(_fold_label(label))
+    }
     answers = [p for p in paragraphs if p[0] not in newsroom]
     if not newsroom or not answers:
         return []
     speaker = next((people[p[0]] for p in answers if p[0] in people), None)
     if speaker is None:
         speaker = _lead_company(text, companies, roles, people, title_end, paragraphs[0][2])
+    if speaker is None and all(_ROLE.match(_fold_label(p[0])) for p in answers):
+        # "PDG : …", "CFO: …" under "Journée investisseurs du groupe Casino": the roles are
+        # those of the one company the headline and the lead name
+        intro = {e.id: e for e in companies if e.end <= paragraphs[0][2]}
+        speaker = next(iter(intro.values())) if len(intro) == 1 else None
     if speaker is None:
         return []
     out = []
@@ -365,6 +375,17 @@ def _labelled(text: str, title_end: int) -> list[tuple[str, int, int, int]]:
         elif out:
             out.append((out[-1][0], start, start, end))
     return out
+
+
+# Labels of those who ask in a transcript: "Analyste (banque d'affaires) :", "Operator:".
+_ASKERS = re.compile(
+    r"(?:analyste?s?|operat(?:or|eur|rice)|journaliste?|question|q|moderat(?:or|eur|rice))"
+)
+
+
+def _fold_label(label: str) -> str:
+    """A label as the role pattern reads it: lowercase, unaccented, no aside in brackets."""
+    return fold(re.sub(r"\s*\(.*?\)", "", label)).strip()
 
 
 def _lead_company(
