@@ -158,6 +158,7 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
     cues = [c for c in cues if not (c.base == "declined" and _refuses_other(toks, c, index))]
     cues = [c for c in cues if not _speaks(toks, c) and not _rather_than(toks, c)]
     cues = [c for c in cues if not _too_much(toks, c) and not _rating(toks, c)]
+    cues = [c for c in cues if not _supposed(toks, c)]
     talks = [c for c in cues if c.status in ("approached", "in_talks")]
     rumours = [c for c in cues if c.base == "rumored" and not c.negated]
     for cue in cues:
@@ -827,6 +828,26 @@ def _locker(tok: Tok) -> bool:
 _REMOVE = {"retirer", "enlever", "demonter", "debrancher", "remove"}
 _BE_PASSIVE = {"be", "been", "being", "is", "are", "was", "were"}
 _LOCKERS = {"consigne", "consignes", "casier", "casiers", "locker", "lockers"}
+
+
+def _supposed(toks: list[Tok], cue: Cue) -> bool:
+    """An infinitive or a gerund opening the sentence as its subject, under a conditional
+    ("Vendre nos produits sur Amazon serait contraire à…", "Selling on Amazon would mean…"):
+    a deal supposed, not one made."""
+    if any(t.low not in _OPENERS for t in toks[: cue.first]):
+        return False
+    word = toks[cue.first]
+    if not (word.low == word.lemma and word.pos == "VERB") and not word.low.endswith("ing"):
+        return False
+    for tok in toks[cue.last + 1 :]:
+        if tok.low in CLAUSE_BREAK:
+            return False
+        if tok.cnd or tok.low in ("would", "could", "might"):
+            return True
+    return False
+
+
+_OPENERS = {"«", "“", '"', "—", "–", "-"}
 
 
 def _too_much(toks: list[Tok], cue: Cue) -> bool:

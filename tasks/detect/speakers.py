@@ -217,6 +217,16 @@ def _attributed(
         named = _who(text, near, roles, people, end, stop)
         if named:
             return named[0][1]
+        own = _OWN_ROLE.match(folded, end, stop)
+        if own and _ROLE.match(folded, own.end()):
+            # « … », indique son cofondateur: the retailer named last before the quote
+            before = [
+                e
+                for e in companies
+                if e.kind == "retailer" and e.end <= start and start - e.end < _PRONOUN_REACH
+            ]
+            if before:
+                return before[-1]
     first = next((s for s in sentences if s.start <= start < s.end), None)
     if first is None:
         return None
@@ -226,6 +236,10 @@ def _attributed(
         if named:
             return named[-1][1]
     return None
+
+
+# A possessive before a role in an attribution: "indique son cofondateur", "its chairman said".
+_OWN_ROLE = re.compile(r"[^.;«»\"]{0,30}?\b(?:son|sa|leur|its|their) ")
 
 
 # "« … » C'est par un message publié sur LinkedIn que le patron de X…": a post quoted alone,
