@@ -98,9 +98,47 @@ def prepare(lex: Lexicon, text: str, lang: str, title_end: int = 0) -> Article:
     ents = sorted(ents + discover(lex, text, folded, ents), key=lambda e: e.start)
     sentences = split_sentences(text)
     ents = _described_discovered(ents, sentences)
+    ents = sorted(ents + _ordinals(text, folded, ents), key=lambda e: e.start)
     said, speeches = voices(text, folded, sentences, ents, title_end)
     ents = sorted(ents + said, key=lambda e: e.start)
     return Article(text, folded, sentences, ents, lang, speeches)
+
+
+# "le premier … le second", "the former … the latter", standing for a pair just named; a verb
+# after it tells the pronoun from the adjective ("le premier distributeur français").
+_ORDINAL = re.compile(
+    r"(?<![\w'])(?:(?:le|la) (?P<fr>premier|premiere|second|seconde|deuxieme)"
+    r"|the (?P<en>former|latter))"
+    r"(?= (?:a|aurait|avait|est|serait|etait|sera|va|ne|n'|s'|se|l'|y|en|lui|elle|aussi"
+    r"|has|had|is|was|would|will|said|says|did|does|[a-z]+(?:ait|aient|ed))\b)"
+)
+# Two names joined as a pair: "Auchan et Cora", "Tesco and Asda".
+_PAIR_GAP = re.compile(r"\s*(?:et|and|ou|or|&)\s*(?:l'|le |la |les )?")
+
+
+def _ordinals(text: str, folded: str, ents: list[Ent]) -> list[Ent]:
+    """ "Amazon aurait approché Auchan et Cora ; le premier aurait décliné tandis que le second
+    serait en discussions": each ordinal is the name of the pair it points back to."""
+    out: list[Ent] = []
+    retailers = [e for e in ents if e.kind == "retailer" and not e.voice]
+    for match in _ORDINAL.finditer(folded):
+        before = [e for e in retailers if e.end <= match.start()]
+        pair = next(
+            (
+                (a, b)
+                for a, b in zip(before[-2::-1], before[::-1], strict=False)
+                if a.id != b.id and _PAIR_GAP.fullmatch(folded[a.end : b.start])
+            ),
+            None,
+        )
+        if pair is None or match.start() - pair[1].end > 300:
+            continue
+        word = match.group("fr") or match.group("en")
+        first = word in ("premier", "premiere", "former")
+        ref = pair[0] if first else pair[1]
+        start, end = match.span()
+        out.append(replace(ref, start=start, end=end, text=text[start:end]))
+    return out
 
 
 def _described_discovered(ents: list[Ent], sentences: list[Sentence]) -> list[Ent]:
