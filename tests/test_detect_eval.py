@@ -96,7 +96,7 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
 @pytest.mark.parametrize(
     ("name", "mentions", "retailers", "reported", "relevance"),
     [
-        # floors just under the figures reached at the end of sessions 2 to 11 (see the notes):
+        # floors just under the figures reached at the end of sessions 2 to 12 (see the notes):
         # these sets were written blind and measured once, then read to find general rules,
         # so they guard against regressions. The held-out set (heldout.jsonl) is not here: it
         # is measured, never tuned on.
@@ -120,10 +120,10 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
         ("blind-r.jsonl", 0.94, 0.94, 0.93, 0.95),
         ("blind-s.jsonl", 0.88, 0.91, 0.93, 0.95),
         ("blind-t.jsonl", 0.95, 0.97, 0.93, 0.95),
-        ("blind-u.jsonl", 0.79, 0.82, 0.93, 0.95),
+        ("blind-u.jsonl", 0.79, 0.83, 0.93, 0.95),
         ("blind-v.jsonl", 0.84, 0.91, 0.93, 0.95),
         ("blind-w.jsonl", 0.84, 0.86, 0.93, 0.95),
-        ("blind-x.jsonl", 0.68, 0.77, 0.93, 0.95),
+        ("blind-x.jsonl", 0.69, 0.77, 0.93, 0.95),
         ("blind-y.jsonl", 0.89, 0.91, 0.93, 0.95),
         ("blind-z.jsonl", 0.81, 0.86, 0.93, 0.95),
         ("blind-aa.jsonl", 0.92, 0.97, 0.93, 0.95),
@@ -135,11 +135,14 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
         ("blind-ag.jsonl", 0.80, 0.81, 0.93, 0.95),
         ("blind-ah.jsonl", 0.90, 0.90, 0.93, 0.95),
         ("blind-ai.jsonl", 0.76, 0.81, 0.93, 0.95),
-        # measured once and not read yet: AJ regional dailies, AK agency dispatches, AL corporate
-        # and online texts (session 11)
-        ("blind-aj.jsonl", 0.74, 0.77, 0.93, 0.94),
-        ("blind-ak.jsonl", 0.92, 0.94, 0.93, 0.95),
-        ("blind-al.jsonl", 0.74, 0.83, 0.90, 0.94),
+        ("blind-aj.jsonl", 0.90, 0.90, 0.93, 0.95),
+        ("blind-ak.jsonl", 0.95, 0.95, 0.93, 0.95),
+        ("blind-al.jsonl", 0.80, 0.85, 0.91, 0.94),
+        # measured once and not read yet: AM tech and start-up press, AN institutional, legal
+        # and labour texts, AO the foreign desk (session 12)
+        ("blind-am.jsonl", 0.66, 0.66, 0.91, 0.92),
+        ("blind-an.jsonl", 0.73, 0.89, 0.93, 0.95),
+        ("blind-ao.jsonl", 0.58, 0.73, 0.93, 0.95),
     ],
 )
 def test_no_regression_on_blind_sets(
