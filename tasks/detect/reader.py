@@ -109,7 +109,7 @@ def prepare(lex: Lexicon, text: str, lang: str, title_end: int = 0) -> Article:
 _ORDINAL = re.compile(
     r"(?<![\w'])(?:(?:le|la) (?P<fr>premier|premiere|second|seconde|deuxieme)"
     r"|the (?P<en>former|latter))"
-    r"(?= (?:a|aurait|avait|est|serait|etait|sera|va|ne|n'|s'|se|l'|y|en|lui|elle|aussi"
+    r"(?= (?:a|aurait|avait|est|serait|etait|sera|va|ne|n'|s'|se|l'|y|lui|elle|aussi"
     r"|has|had|is|was|would|will|said|says|did|does|[a-z]+(?:ait|aient|ed))\b)"
 )
 # Two names joined as a pair: "Auchan et Cora", "Tesco and Asda".
