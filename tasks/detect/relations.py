@@ -790,6 +790,10 @@ def _conjunct_verb(toks: list[Tok], r: int, cues: list[Cue]) -> Cue | None:
     return next((c for c in cues if pred in c.tokens or verb_of(toks, c) == pred), None)
 
 
+# Verbs that may stand between a dislocated subject and the cue's verb ("pourrait être racheté").
+_BEFORE_VERB = RAISING | {"vouloir", "aller"}
+
+
 def _dislocated(toks: list[Tok], r: int, cues: list[Cue]) -> tuple[Cue, str] | None:
     """The sentence's first name, set apart by an apposition or a relative clause, is the
     subject of a verb the parse left without one ("L'enseigne X, qui compte onze magasins,
@@ -807,7 +811,7 @@ def _dislocated(toks: list[Tok], r: int, cues: list[Cue]) -> tuple[Cue, str] | N
         while k > r and (
             toks[k].dep.startswith("aux")
             or toks[k].pos in ("ADV", "AUX")
-            or toks[k].lemma in RAISING | {"vouloir", "aller"}
+            or toks[k].lemma in _BEFORE_VERB
             or toks[k].low in ("ne", "n'")
         ):
             k -= 1  # "…, pourrait être racheté", "…, n'aurait jamais été approché"
