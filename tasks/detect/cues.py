@@ -23,10 +23,12 @@ from .tokens import (
     CLAUSE_BREAK,
     CLAUSE_DEPS,
     DETERMINERS,
+    LOCKERS,
     Cue,
     FoundCue,
     Tok,
     as_verb,
+    clause_before,
     future_forms,
     phrase_key,
 )
@@ -813,21 +815,15 @@ def _removes_lockers(toks: list[Tok], i: int) -> bool:
     passive = any(t.head == i and t.dep == "aux:pass" for t in toks)
     if not passive and toks[i - 1].low not in _BE_PASSIVE:
         return False
-    for j in range(i - 1, -1, -1):
-        if toks[j].low in CLAUSE_BREAK:
-            return False
-        if _locker(toks[j]):
-            return True
-    return False
+    return any(_locker(t) for t in clause_before(toks, i))
 
 
 def _locker(tok: Tok) -> bool:
-    return tok.lemma in _LOCKERS or tok.low in _LOCKERS
+    return tok.lemma in LOCKERS or tok.low in LOCKERS
 
 
 _REMOVE = {"retirer", "enlever", "demonter", "debrancher", "remove"}
 _BE_PASSIVE = {"be", "been", "being", "is", "are", "was", "were"}
-_LOCKERS = {"consigne", "consignes", "casier", "casiers", "locker", "lockers"}
 
 
 def _supposed(toks: list[Tok], cue: Cue) -> bool:

@@ -62,7 +62,7 @@ from .syntax import (
     verb_after,
     verb_of,
 )
-from .tokens import CLAUSE_BREAK, DETERMINERS, Cue, Tok
+from .tokens import CLAUSE_BREAK, DETERMINERS, LOCKERS, Cue, Tok, clause_before
 
 _AGENTIVE = {"approached", "acquired", "rumored", "partnership", "in_talks"}
 _RESPONSES = {"declined", "denied"}
@@ -607,18 +607,16 @@ def assign(
 
 # What a retailer ends that is its deal with the actor told before ("a mis fin à sa boutique
 # sur la plateforme", "met fin au contrat des consignes").
-_ITS_DEALS = ENDED_DEALS | {"boutique", "casiers", "consignes", "lockers", "store"}
+_ITS_DEALS = ENDED_DEALS | LOCKERS | {"boutique", "store"}
 
 
 def _ends_its_deal(toks: list[Tok], cue: Cue) -> bool:
     """The end's object, just after it, is a deal (or the shop or lockers it ran), or its
     passive subject is; a deal cue it took in ("a mis fin à sa boutique sur…") counts."""
-    if is_passive(toks, cue):  # "les casiers … seront retirés": the subject, earlier
-        for tok in reversed(toks[: cue.first]):
-            if tok.low in CLAUSE_BREAK:
-                break
-            if tok.lemma in _ITS_DEALS or tok.low in _ITS_DEALS:
-                return True
+    if is_passive(toks, cue) and any(  # "les casiers … seront retirés": the subject, earlier
+        tok.lemma in _ITS_DEALS or tok.low in _ITS_DEALS for tok in clause_before(toks, cue.first)
+    ):
+        return True
     for tok in toks[cue.first + 1 : cue.last + 4]:
         if tok.low in CLAUSE_BREAK or tok.ent >= 0:
             return False

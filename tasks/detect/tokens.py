@@ -34,6 +34,20 @@ CLAUSE_BREAK = {
 
 CLAUSE_DEPS = {"conj", "parataxis", "advcl", "ccomp", "acl:relcl", "acl"}
 
+# The actor's lockers, a deal of their own ("les casiers Amazon").
+LOCKERS = frozenset({"consigne", "consignes", "casier", "casiers", "locker", "lockers"})
+
+
+def clause_before(toks: list[Tok], k: int) -> list[Tok]:
+    """The tokens before ``k`` in its clause, nearest first (back to a clause break)."""
+    out = []
+    for tok in reversed(toks[:k]):
+        if tok.low in CLAUSE_BREAK:
+            break
+        out.append(tok)
+    return out
+
+
 # A cue found in a sentence before it is resolved: its first token, its tokens, and the lexicon
 # entries it matched (lemmas, status, whether it counts only under negation).
 FoundCue = tuple[int, list[int], list[tuple[tuple[str, ...], str, bool]]]
