@@ -36,9 +36,10 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def slugify(name: str) -> str:
-    """The retailer id of a name: lowercase ASCII, accents dropped, words joined by ``-``."""
+    """The retailer id of a name: lowercase ASCII, accents dropped, words joined by ``-``; "&"
+    is no word ("Brun & Fils" is ``brun-fils``, as the corpus's writers spell it)."""
     text = unicodedata.normalize("NFKD", name.replace("'", "").replace("’", ""))
-    text = text.encode("ascii", "ignore").decode().lower().replace("&", " and ")
+    text = text.encode("ascii", "ignore").decode().lower()
     return "-".join(re.findall(r"[a-z0-9]+", text))
 
 

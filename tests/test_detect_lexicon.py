@@ -46,7 +46,7 @@ def test_display_names() -> None:
         ("Sainsbury's", "sainsburys"),
         ("Whole Foods", "whole-foods"),
         ("E.Leclerc", "e-leclerc"),
-        ("Marks & Spencer", "marks-and-spencer"),
+        ("Verdier & Fils", "verdier-fils"),
     ],
 )
 def test_slugify(name: str, slug: str) -> None:

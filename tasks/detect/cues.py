@@ -161,6 +161,7 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
     cues = [c for c in cues if not _speaks(toks, c) and not _rather_than(toks, c)]
     cues = [c for c in cues if not _too_much(toks, c) and not _rating(toks, c)]
     cues = [c for c in cues if not _supposed(toks, c)]
+    cues = [c for c in cues if not (c.base == "declined" and _closed_down(toks, c))]
     talks = [c for c in cues if c.status in ("approached", "in_talks")]
     rumours = [c for c in cues if c.base == "rumored" and not c.negated]
     for cue in cues:
@@ -844,6 +845,20 @@ def _supposed(toks: list[Tok], cue: Cue) -> bool:
 
 
 _OPENERS = {"«", "“", '"', "—", "–", "-"}
+
+
+# What may follow a company that "shut down" and closed: the end of a clause, or a time.
+_AFTER_CLOSING = {",", ".", ";", "and", "or", "but", "in", "last", "this", "after", "when"}
+
+
+def _closed_down(toks: list[Tok], cue: Cue) -> bool:
+    """ "Rivals have since merged or shut down": a company that closed refuses nothing; a
+    refusal shuts something down ("shut down the talks", "the bid was shut down")."""
+    if toks[cue.last].low != "down" or cue.last - cue.first != 1:
+        return False  # "turned the offer down" has its object inside
+    after = toks[cue.last + 1].low if cue.last + 1 < len(toks) else "."
+    passive = any(t.lemma in ("be", "get") for t in toks[max(0, cue.first - 2) : cue.first])
+    return after in _AFTER_CLOSING and not passive
 
 
 def _too_much(toks: list[Tok], cue: Cue) -> bool:

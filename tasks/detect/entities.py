@@ -579,7 +579,9 @@ def _discover_after(
     return out
 
 
-_PLACE_BASED = re.compile(r", (?:the )?[A-Z][\w.-]*-based\b")
+# "the Boise, Idaho-based grocer": the state after the city; with an article after the comma
+# it is an apposition ("Szybko, the Warsaw-based grocery app")
+_PLACE_BASED = re.compile(r", [A-Z][\w.-]*-based\b")
 
 
 # Food trades whose shops are named by the trade: "la fromagerie Bouvet" is Fromagerie Bouvet.
