@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from config.watchlist import slugify
 
-from .lexicon import Entry, Lexicon, fold_phrase, trie_pattern
+from .lexicon import Entry, Lexicon, fold, fold_phrase, trie_pattern
 
 _TITLES = {"m.", "mme", "mlle", "mr", "mrs", "ms", "dr", "sir", "madame", "monsieur"}
 _STARTERS = {
@@ -799,3 +800,101 @@ def _discovery_re(lex: Lexicon) -> re.Pattern[str]:
         media = r"(?! +(?:de|d') *(?:television|tele|radio|info|information)\b)"
         _DISCOVERY[key] = re.compile(r"(?<![\w])(?:" + nouns + r")" + media + adjs + r" +(?=[a-z])")
     return _DISCOVERY[key]
+
+
+# A sentence that opens on a company's description: "La start-up nantaise, qui livre…",
+# "The grocer said…". Stores and shops are left out: "le magasin" is one of a chain's shops.
+_DESCRIBED_OPENING = re.compile(
+    r"\s*[«\"“]?\s*(?:la |le |l'|cette |ce |the |this )(?:jeune |petite |small |young )?"
+    r"(?P<noun>start-up|startup|jeune pousse|pepite|enseigne|chaine|distributeur|epicerie"
+    r"|epicier|cooperative|e-commercant|grocer|chain|retailer|e-grocer|online grocer)\b"
+)
+# Where a capitalised name is a person or a place rather than a company: after a role, a
+# preposition of place or a verb of saying that follows a quote ("», tranche Anne Roux"),
+# before a role or an age, or as a dateline ("Lille : …").
+_ROLE = (
+    r"(?:co-?)?fondat(?:eur|rice)|(?:co-?)?founder|directeur|directrice|president|presidente"
+    r"|pdg|patron|patronne|ceo|boss|analyste|analyst|gerant|gerante|dirigeante?|proprietaire"
+    r"|owner|manager|m\.|mme|mr|mrs|ms"
+)
+_PERSON_BEFORE = re.compile(
+    r"(?:(?:" + _ROLE + r")(?:,)?|\b(?:par|by)|[»\"”],? [a-z-]+(?: [a-z-]+)?,?)"
+    r" $"
+)
+_PLACE_BEFORE = re.compile(r"\b(?:a|au|en|in|near|pres de|downtown|vers) $")
+_PERSON_AFTER = re.compile(r"(?:, (?:\d{1,2}\b|" + _ROLE + r"|son |sa |its |his |her )| :)")
+
+
+def named_then_described(
+    lex: Lexicon, text: str, folded: str, ents: list[Ent], spans: list[tuple[int, int]]
+) -> list[Ent]:
+    """An unknown name that the next sentence takes up as a company ("Les commandes de Bocal
+    Vrac ont quintuplé. La start-up nantaise, qui livre…") is that company, a retailer once the
+    description is one: the writer describes the firm just named. ``spans``: the article's
+    sentences in order. Only a name the article repeats counts, never as a person or a place,
+    and only when the sentence before names no other unknown firm."""
+    out: list[Ent] = []
+    taken = [(e.start, e.end) for e in ents]
+    known = [e.text for e in ents]
+    for (p_start, p_end), (start, _) in pairwise(spans):
+        if not _DESCRIBED_OPENING.match(folded, start):
+            continue
+        names = [
+            (name, at)
+            for name, at in _unknown_names(text, p_start, p_end, taken)
+            if not any(name in k for k in known)  # "Namdhari" of "Namdhari's Fresh"
+            and not lex.names.fullmatch(fold(name))
+            and not lex.actor_any.search(fold(name))
+            and not _holdings(lex).match(fold(name))
+        ]
+        if len({n for n, _ in names}) != 1:
+            continue
+        name, at = names[0]
+        where = [
+            m.start() for m in re.finditer(r"(?<![\w'])" + re.escape(name) + r"(?![\w])", text)
+        ]
+        if len(where) < 2 or any(_person_or_place(folded, a, a + len(name)) for a in where):
+            continue
+        out.append(Ent("retailer", _slug(name), at, at + len(name), name, discovered=True))
+        taken.append((at, at + len(name)))
+    return _with_article(text, _everywhere(text, out, taken[: len(ents)])) if out else []
+
+
+def _person_or_place(folded: str, start: int, end: int) -> bool:
+    return bool(
+        _PERSON_BEFORE.search(folded, max(0, start - 40), start)
+        or _PLACE_BEFORE.search(folded, max(0, start - 12), start)
+        or _PERSON_AFTER.match(folded, end)
+    )
+
+
+_LOWER_BEFORE = re.compile(r"(?:\b(?:la|le|les|de|du|des|à|au)|\bl'|\bd') ?$")
+
+
+def _unknown_names(
+    text: str, start: int, end: int, taken: list[tuple[int, int]]
+) -> list[tuple[str, int]]:
+    """Capitalised names in ``text[start:end]`` that no reference covers; a sentence's
+    capitalised first word left out, and names a title or a capital beside tells a person."""
+    out: list[tuple[str, int]] = []
+    for match in _NAME.finditer(text, start, end):
+        a = match.start()
+        words = match.group(0).rstrip(" -'").split()
+        while words and words[-1] in {"de", "du", "des", "d'", "&"}:
+            words.pop()
+        if not words or words[0] in _NAME_STOP or words[0] in _PLACE_WORDS:
+            continue
+        name = " ".join(words)
+        b = a + len(name)
+        if any(s < b and a < e for s, e in taken) or len(name) < 3 or text[b : b + 1] in ("'", "’"):
+            continue  # "Namdhari's will supply": the name or its possessive, who can tell
+        if len(words) == 1 and (
+            not text[start:a].strip(' «"“') or _LOWER_BEFORE.search(text, max(0, a - 6), a)
+        ):
+            # "Fin de course pour…": a sentence's first word is capitalised anyway; "à la
+            # Porte", "club de Ligue 2": one capitalised word after an article is a common noun
+            continue
+        if _person(text, a, b):
+            continue
+        out.append((name, a))
+    return out
