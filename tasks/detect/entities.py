@@ -543,7 +543,10 @@ def _discover_after(
 ) -> list[Ent]:
     """The apposition after the name: "les Halles Dupont, chaîne de supermarchés belge"."""
     out: list[Ent] = []
-    for match in _apposition_after_re(lex).finditer(folded):
+    matches = list(_apposition_after_re(lex).finditer(folded))
+    qualified = _QUALIFIED_AFTER.finditer(folded)
+    matches += [m for m in qualified if _about_food(lex, folded, m.start(), m.end())]
+    for match in matches:
         comma = match.start()
         if set(folded[comma + 2 : match.end()].split()) & _ROLES:
             continue  # "Thierry Muller, directeur du magasin": a person's role
@@ -583,6 +586,28 @@ def _discover_after(
 # "the Boise, Idaho-based grocer": the state after the city; with an article after the comma
 # it is an apposition ("Szybko, the Warsaw-based grocery app")
 _PLACE_BASED = re.compile(r", [A-Z][\w.-]*-based\b")
+
+# A firm's generic noun in an apposition, a retailer's when the apposition is about food:
+# "Zestio, la pépite du quick-commerce bordelais", "X, the fruit and vegetable delivery service".
+_QUALIFIED_AFTER = re.compile(
+    r", (?:la |le |l'|une |un |the |an |a )(?:[a-z0-9-]+ ){0,4}(?:plateforme|pepite|application"
+    r"|appli|app|service|site|platform|societe|entreprise|company|marketplace|business)\b"
+)
+
+
+def _about_food(lex: Lexicon, folded: str, start: int, end: int) -> bool:
+    """The apposition (up to its clause's end) or its modifiers name food or grocery."""
+    stop = re.search(r"[.;:!?)]|, (?!et |and )", folded[end : end + 100])
+    last = end + (stop.start() if stop else 100)
+    if _OWNS.search(folded, start, last):
+        return False  # "the holding company that controls supermarket chain X": X is the grocer
+    return lex.context.search(folded, start, last) is not None
+
+
+_OWNS = re.compile(
+    r"\b(?:holding|controls?|owns?|owner|parent|detient|controle|possede|proprietaire"
+    r"|maison mere|actionnaire)\b"
+)
 
 
 # Food trades whose shops are named by the trade: "la fromagerie Bouvet" is Fromagerie Bouvet.
