@@ -749,7 +749,13 @@ def _about_other(toks: list[Tok], cue: Cue) -> bool:
         into = next((k for k in span if toks[k].low in ("dans", "in")), None)
         if into is not None and not any(t.ent >= 0 for t in toks[into + 1 : into + 5]):
             return True  # "ont investi massivement dans les outils": no stake in a company
-    if cue.base == "acquired" and toks[cue.last].lemma in _HANDS and not _into_actor(toks, cue):
+    taken = toks[cue.first].lemma in ("prise", "prendre")  # "la prise de contrôle de X": X
+    if (
+        cue.base == "acquired"
+        and toks[cue.last].lemma in _HANDS
+        and not taken
+        and not _into_actor(toks, cue)
+    ):
         return True  # "passer sous le contrôle d'un consortium": another owner
     if cue.base == "approached" and any(
         t.lemma in _DEAL_NOUNS or t.low in _DEAL_NOUNS
