@@ -923,3 +923,27 @@ def _unknown_names(
             continue
         out.append((name, a))
     return out
+
+
+def short_of_known(ents: list[Ent]) -> list[Ent]:
+    """A discovered name that is the first or last words of a watchlist name the article uses
+    ("Life Corporation … Life", "les supermarchés More … More") is that retailer, told short."""
+    known = {
+        tuple(e.text.split()): e.id
+        for e in ents
+        if e.kind == "retailer" and not e.discovered and not e.described and not e.voice
+    }
+    if not known:
+        return ents
+    out: list[Ent] = []
+    for e in ents:
+        if e.kind == "retailer" and e.discovered and not e.voice:
+            words = tuple(e.text.split())
+            n = len(words)
+            same = [
+                i for k, i in known.items() if len(k) > n and (k[:n] == words or k[-n:] == words)
+            ]
+            if len(set(same)) == 1:
+                e = replace(e, id=same[0], discovered=False)
+        out.append(e)
+    return out

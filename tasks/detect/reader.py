@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .entities import Ent, discover, find_entities, named_then_described
+from .entities import Ent, discover, find_entities, named_then_described, short_of_known
 from .lexicon import Lexicon, fold
 from .sentences import Sentence, split_sentences
 from .speakers import Speech, voices
@@ -98,9 +98,8 @@ def prepare(lex: Lexicon, text: str, lang: str, title_end: int = 0) -> Article:
     ents = sorted(ents + discover(lex, text, folded, ents), key=lambda e: e.start)
     sentences = split_sentences(text)
     spans = [(s.start, s.end) for s in sentences]
-    ents = sorted(
-        ents + named_then_described(lex, text, folded, ents, spans), key=lambda e: e.start
-    )
+    described = named_then_described(lex, text, folded, ents, spans)
+    ents = short_of_known(sorted(ents + described, key=lambda e: e.start))
     ents = _described_discovered(ents, sentences)
     ents = sorted(ents + _ordinals(text, folded, ents), key=lambda e: e.start)
     said, speeches = voices(text, folded, sentences, ents, title_end)
