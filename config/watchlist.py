@@ -138,6 +138,7 @@ class Venue(_Strict):
     audience: list[str] = []  # "aux abonnés d'Amazon": the actor's customers
     to: list[str] = []  # the words that lead to the audience ("à", "aux", "to")
     chosen: list[str] = []
+    adopted: list[str] = []  # "adopte Just Walk Out": the actor's product, taken up
 
 
 class LanguageCues(StatusCues):

@@ -151,6 +151,7 @@ class VenueWords:
     audience: frozenset[str]
     to: frozenset[str]
     chosen: frozenset[str]
+    adopted: frozenset[str]
 
 
 def _venue_words(watchlist: Watchlist) -> dict[str, VenueWords]:
@@ -165,6 +166,7 @@ def _venue_words(watchlist: Watchlist) -> dict[str, VenueWords]:
             words(v.audience),
             words(v.to),
             words(v.chosen),
+            words(v.adopted),
         )
         for lang, cues in watchlist.cues.items()
         if (v := cues.venue).trade
@@ -257,7 +259,7 @@ def _cue_stems(
                 extra += markers.speech + markers.reference
             for phrase in extra:
                 stems.update(w[:4] for w in cue_lemmas(phrase) if len(w) >= 3)
-        venue = {"partnership": cues.venue.trade + cues.venue.chosen}
+        venue = {"partnership": cues.venue.trade + cues.venue.chosen + cues.venue.adopted}
         for table in (cues.model_dump(), cues.negated.model_dump(), venue):
             for status, items in table.items():
                 if (

@@ -21,6 +21,18 @@ _LINKS = {"de", "d'", "du", "des", "of", "'s", "en", "ligne", "marche", "online"
 _BEFORE_CHOSEN = DETERMINERS | {"pour", "for"}  # "a opté pour Amazon", "chose the US group"
 
 
+def _product(toks: list[Tok], k: int) -> bool:
+    """One of the actor's products at ``k``: a name of several words ("Just Walk Out", "Amazon
+    One"), or the actor's own ("Amazon's Just Walk Out"), not the actor's ways ("Amazon's
+    approach to pricing")."""
+    if not toks[k].actor:
+        return False
+    if " " in toks[k].text:
+        return True
+    m = _skip(toks, k + 1, {"'s", "’s", "de", "d'"})
+    return m < len(toks) and toks[m].actor
+
+
 def venue_cues(toks: list[Tok], words: VenueWords, taken: set[int]) -> list[FoundCue]:
     """Selling through the actor, read from the sentence's shape: a trade word, then the actor
     as its place ("vend ses produits sur Amazon Prime Now", "sur la place de marché d'Amazon")
@@ -33,6 +45,11 @@ def venue_cues(toks: list[Tok], words: VenueWords, taken: set[int]) -> list[Foun
         if tok.lemma in words.chosen or tok.low in words.chosen:
             k = _skip(toks, j + 1, _BEFORE_CHOSEN)
             if k < len(toks) and toks[k].actor:
+                out.append((j, [j], [_VENUE]))
+            continue
+        if tok.lemma in words.adopted or tok.low in words.adopted:
+            k = _skip(toks, j + 1, _BEFORE_CHOSEN)
+            if k < len(toks) and _product(toks, k):
                 out.append((j, [j], [_VENUE]))
             continue
         place = tok.low in words.places
