@@ -96,7 +96,7 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
 @pytest.mark.parametrize(
     ("name", "mentions", "retailers", "reported", "relevance"),
     [
-        # floors just under the figures reached at the end of sessions 2 to 12 (see the notes):
+        # floors just under the figures reached at the end of sessions 2 to 13 (see the notes):
         # these sets were written blind and measured once, then read to find general rules,
         # so they guard against regressions. The held-out set (heldout.jsonl) is not here: it
         # is measured, never tuned on.
@@ -138,11 +138,14 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
         ("blind-aj.jsonl", 0.90, 0.90, 0.93, 0.95),
         ("blind-ak.jsonl", 0.95, 0.95, 0.93, 0.95),
         ("blind-al.jsonl", 0.80, 0.85, 0.91, 0.94),
-        # measured once and not read yet: AM tech and start-up press, AN institutional, legal
-        # and labour texts, AO the foreign desk (session 12)
-        ("blind-am.jsonl", 0.66, 0.66, 0.91, 0.92),
-        ("blind-an.jsonl", 0.73, 0.89, 0.93, 0.95),
-        ("blind-ao.jsonl", 0.58, 0.73, 0.93, 0.95),
+        ("blind-am.jsonl", 0.80, 0.80, 0.93, 0.94),
+        ("blind-an.jsonl", 0.78, 0.89, 0.93, 0.95),
+        ("blind-ao.jsonl", 0.74, 0.83, 0.93, 0.95),
+        # measured once and not read yet: AP logistics and real-estate press, AQ opinion
+        # columns and newsletters, AR consumer, food and farm press (session 13)
+        ("blind-ap.jsonl", 0.76, 0.82, 0.93, 0.95),
+        ("blind-aq.jsonl", 0.68, 0.84, 0.93, 0.95),
+        ("blind-ar.jsonl", 0.82, 0.84, 0.93, 0.92),
     ],
 )
 def test_no_regression_on_blind_sets(
