@@ -597,13 +597,14 @@ _QUALIFIED_AFTER = re.compile(
 
 def _about_food(lex: Lexicon, folded: str, start: int, end: int) -> bool:
     """The apposition (up to its clause's end) or its modifiers name food or grocery."""
-    stop = re.search(r"[.;:!?)]|, (?!et |and )", folded[end : end + 100])
-    last = end + (stop.start() if stop else 100)
+    stop = _APPOSITION_END.search(folded, end, end + 100)
+    last = stop.start() if stop else end + 100
     if _OWNS.search(folded, start, last):
         return False  # "the holding company that controls supermarket chain X": X is the grocer
     return lex.context.search(folded, start, last) is not None
 
 
+_APPOSITION_END = re.compile(r"[.;:!?)]|, (?!et |and )")
 _OWNS = re.compile(
     r"\b(?:holding|controls?|owns?|owner|parent|detient|controle|possede|proprietaire"
     r"|maison mere|actionnaire)\b"
@@ -831,7 +832,7 @@ def _discovery_re(lex: Lexicon) -> re.Pattern[str]:
 # "The grocer said…". Stores and shops are left out: "le magasin" is one of a chain's shops.
 _DESCRIBED_OPENING = re.compile(
     r"\s*[«\"“]?\s*(?:la |le |l'|cette |ce |the |this )(?:jeune |petite |small |young )?"
-    r"(?P<noun>start-up|startup|jeune pousse|pepite|enseigne|chaine|distributeur|epicerie"
+    r"(?:start-up|startup|jeune pousse|pepite|enseigne|chaine|distributeur|epicerie"
     r"|epicier|cooperative|e-commercant|grocer|chain|retailer|e-grocer|online grocer)\b"
 )
 # Where a capitalised name is a person or a place rather than a company: after a role, a
