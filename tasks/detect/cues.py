@@ -20,6 +20,7 @@ from itertools import pairwise
 from .lexicon import _ELISION, Lexicon, fold, fold_phrase
 from .model import DEALS
 from .tokens import (
+    BE,
     CLAUSE_BREAK,
     CLAUSE_DEPS,
     DETERMINERS,
@@ -814,7 +815,7 @@ def _removes_lockers(toks: list[Tok], i: int) -> bool:
     if any(t.head == i and t.dep == "obj" and _locker(t) for t in toks):
         return True
     passive = any(t.head == i and t.dep == "aux:pass" for t in toks)
-    if not passive and toks[i - 1].low not in _BE_PASSIVE:
+    if not passive and toks[i - 1].low not in BE:
         return False
     return any(_locker(t) for t in clause_before(toks, i))
 
@@ -824,7 +825,6 @@ def _locker(tok: Tok) -> bool:
 
 
 _REMOVE = {"retirer", "enlever", "demonter", "debrancher", "remove"}
-_BE_PASSIVE = {"be", "been", "being", "is", "are", "was", "were"}
 
 
 def _supposed(toks: list[Tok], cue: Cue) -> bool:

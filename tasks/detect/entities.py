@@ -396,9 +396,7 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
         if trade:  # "la fromagerie Bouvet", "la Fruitière des Rousses": named by the trade
             start = match.start()
             name = trade.group(0) + name
-        words = name.split()
-        while words and words[-1] in {"de", "du", "des", "d'", "&"}:
-            words.pop()
+        words = _name_words(name)
         if not words or words[0] in _NAME_STOP or len(name) < 3:
             continue
         name = " ".join(words)
@@ -418,6 +416,14 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
     return found
 
 
+def _name_words(name: str) -> list[str]:
+    """A name's words, without a link word left dangling at its end ("Halles Dupont de")."""
+    words = name.split()
+    while words and words[-1] in {"de", "du", "des", "d'", "&"}:
+        words.pop()
+    return words
+
+
 def _discover_purchased(
     lex: Lexicon, text: str, folded: str, taken: list[tuple[int, int]]
 ) -> list[Ent]:
@@ -430,9 +436,7 @@ def _discover_purchased(
         name_match = _NAME.match(text, start)
         if not name_match:
             continue
-        words = name_match.group(0).rstrip(" -'").split()
-        while words and words[-1] in {"de", "du", "des", "d'", "&"}:
-            words.pop()
+        words = _name_words(name_match.group(0).rstrip(" -'"))
         if not words or words[0] in _NAME_STOP or (words[0].isupper() and len(words) == 1):
             continue
         name = " ".join(words)
@@ -905,9 +909,7 @@ def _unknown_names(
     out: list[tuple[str, int]] = []
     for match in _NAME.finditer(text, start, end):
         a = match.start()
-        words = match.group(0).rstrip(" -'").split()
-        while words and words[-1] in {"de", "du", "des", "d'", "&"}:
-            words.pop()
+        words = _name_words(match.group(0).rstrip(" -'"))
         if not words or words[0] in _NAME_STOP or words[0] in _PLACE_WORDS:
             continue
         name = " ".join(words)

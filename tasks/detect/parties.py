@@ -26,7 +26,7 @@ from .syntax import (
     under,
     verb_of,
 )
-from .tokens import Cue, Tok
+from .tokens import BE, Cue, Tok
 
 # Nouns a retailer is described by ("le distributeur", "the grocer"): as a subject or an object
 # they stand for a retailer named nearby; as the active subject of a purchase they make a
@@ -127,9 +127,6 @@ DEFINITE = {
     "this",
     "its",
 }
-
-
-BE = {"be", "is", "was", "were", "been", "being", "are", "etre", "ete"}
 
 
 _BANNERS = {

@@ -32,7 +32,6 @@ from .entities import Ent
 from .lexicon import TARGET_NOUNS
 from .model import DEALS
 from .parties import (
-    BE,
     DEFINITE,
     ENDED_DEALS,
     RAISING,
@@ -62,7 +61,7 @@ from .syntax import (
     verb_after,
     verb_of,
 )
-from .tokens import CLAUSE_BREAK, DETERMINERS, LOCKERS, Cue, Tok, clause_before
+from .tokens import BE, CLAUSE_BREAK, DETERMINERS, LOCKERS, Cue, Tok, clause_before
 
 _AGENTIVE = {"approached", "acquired", "rumored", "partnership", "in_talks"}
 _RESPONSES = {"declined", "denied"}

@@ -34,6 +34,9 @@ CLAUSE_BREAK = {
 
 CLAUSE_DEPS = {"conj", "parataxis", "advcl", "ccomp", "acl:relcl", "acl"}
 
+# Forms of "to be" (a passive's auxiliary, a copula), folded as the tokens' ``low`` is.
+BE = frozenset({"be", "is", "was", "were", "been", "being", "are", "etre", "ete"})
+
 # The actor's lockers, a deal of their own ("les casiers Amazon").
 LOCKERS = frozenset({"consigne", "consignes", "casier", "casiers", "locker", "lockers"})
 

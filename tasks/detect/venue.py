@@ -42,14 +42,10 @@ def venue_cues(toks: list[Tok], words: VenueWords, taken: set[int]) -> list[Foun
     for j, tok in enumerate(toks):
         if j in taken:
             continue
-        if tok.lemma in words.chosen or tok.low in words.chosen:
+        chosen = tok.lemma in words.chosen or tok.low in words.chosen
+        if chosen or tok.lemma in words.adopted or tok.low in words.adopted:
             k = _skip(toks, j + 1, _BEFORE_CHOSEN)
-            if k < len(toks) and toks[k].actor:
-                out.append((j, [j], [_VENUE]))
-            continue
-        if tok.lemma in words.adopted or tok.low in words.adopted:
-            k = _skip(toks, j + 1, _BEFORE_CHOSEN)
-            if k < len(toks) and _product(toks, k):
+            if k < len(toks) and (toks[k].actor if chosen else _product(toks, k)):
                 out.append((j, [j], [_VENUE]))
             continue
         place = tok.low in words.places
