@@ -33,12 +33,16 @@ STATUSES = (
     "ended",
 )
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_POSSESSIVE = re.compile(r"'s(?![a-z])", re.IGNORECASE)
 
 
 def slugify(name: str) -> str:
     """The retailer id of a name: lowercase ASCII, accents dropped, words joined by ``-``; "&"
-    is no word ("Brun & Fils" is ``brun-fils``, as the corpus's writers spell it)."""
-    text = unicodedata.normalize("NFKD", name.replace("'", "").replace("’", ""))
+    is no word ("Brun & Fils" is ``brun-fils``), a possessive is one ("Harlow's" is
+    ``harlows``) and any other apostrophe parts words ("Halles d'Isidore" is
+    ``halles-d-isidore``), as the corpus's writers spell them."""
+    text = _POSSESSIVE.sub("s", name.replace("’", "'"))
+    text = unicodedata.normalize("NFKD", text)
     text = text.encode("ascii", "ignore").decode().lower()
     return "-".join(re.findall(r"[a-z0-9]+", text))
 

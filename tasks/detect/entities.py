@@ -384,6 +384,8 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
     for match in pattern.finditer(folded):
         # the adjectives are lowercase in the text: a capital among them starts the name
         # ("l'enseigne rochelaise Biofrais Atlantique": "Biofrais" looks like an adjective)
+        if _CAPITAL.search(text, match.start("mods"), match.start("adj")):
+            continue  # "les dark stores de Minute Courses": the name began in the complement
         capital = _CAPITAL.search(text, match.start("adj"), match.end())
         start = capital.start() if capital else match.end()
         trade = _TRADE_NOUN.match(text, match.start())
@@ -393,11 +395,15 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
         if not name_match:
             continue
         name = name_match.group(0).rstrip(" -'")
-        if trade:  # "la fromagerie Bouvet", "la Fruitière des Rousses": named by the trade
+        if trade and (" " not in name or trade.group(0).rstrip().endswith(_LINKS)):
+            # "la fromagerie Bouvet", "la Fruitière des Rousses": named by the trade; a name
+            # of its own keeps none ("la conserverie Maison Ferrand" is Maison Ferrand)
             start = match.start()
             name = trade.group(0) + name
+        elif trade:
+            start = name_match.start()
         words = _name_words(name)
-        if not words or words[0] in _NAME_STOP or len(name) < 3:
+        if not words or len(name) < 3 or (words[0] in _NAME_STOP and not _titled(words)):
             continue
         name = " ".join(words)
         end = start + len(name)
@@ -405,6 +411,8 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
             continue  # "l'enseigne Épicerie Lemoine": one name, not "Lemoine" again
         if lex.names.fullmatch(folded[start:end]):
             continue
+        if words[0] in _NAME_ARTICLES and _NAME_GOES_ON.match(text, end):
+            continue  # "Du Champ à la Porte": only part of the name is capitalised
         out.append(Ent("retailer", _slug(name), start, end, name, discovered=True))
     out += _discover_after(lex, text, folded, taken + [(e.start, e.end) for e in out])
     out += _discover_headed(lex, text, folded, taken + [(e.start, e.end) for e in out])
@@ -414,6 +422,20 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
         spans = taken + [(e.start, e.end) for e in found]
         found += _everywhere(text, _discover_purchased(lex, text, folded, spans), spans)
     return found
+
+
+_LINKS = (" du", " de la", " des", " de", "d'")
+
+
+# Articles that open a shop's name right after its retail noun ("l'épicerie Le Panier de
+# Louise", "la chaîne de primeurs Au Jardin de Bercy").
+_NAME_ARTICLES = {"Le", "La", "Les", "Au", "Aux", "Du"}
+_NAME_GOES_ON = re.compile(r" (?:à|aux?|sur|sous|en) ")
+
+
+def _titled(words: list[str]) -> bool:
+    """The name opens on an article of its own: another capitalised word follows it."""
+    return words[0] in _NAME_ARTICLES and len(words) > 1 and words[1][:1].isupper()
 
 
 def _name_words(name: str) -> list[str]:
@@ -826,7 +848,7 @@ def _discovery_re(lex: Lexicon) -> re.Pattern[str]:
         # a complement is a common noun, not an article opening a place ("la chaîne de
         # supérettes de La Roche-sur-Yon")
         complement = r"(?: +(?:de|d'|du|des) *(?!(?:la|le|les)\b)[a-z-]+)"
-        adjs = complement + r"{0,2}(?P<adj>(?: +" + adjective + r"){0,2})"
+        adjs = r"(?P<mods>" + complement + r"{0,2})(?P<adj>(?: +" + adjective + r"){0,2})"
         media = r"(?! +(?:de|d') *(?:television|tele|radio|info|information)\b)"
         _DISCOVERY[key] = re.compile(r"(?<![\w])(?:" + nouns + r")" + media + adjs + r" +(?=[a-z])")
     return _DISCOVERY[key]
