@@ -558,10 +558,12 @@ def _trade_in_name(text: str, start: int) -> bool:
     before = text[max(0, start - 12) : start].split()
     if before and before[-1][:1].isupper():
         return False  # a headline's capitals ("German Grocer Hollmann")
-    return not before or before[-1].lower() not in _ARTICLES
+    # a French article leaves the capital to the name ("avec les Épiceries Voisin")
+    return not before or before[-1] in _FRENCH_ARTICLES or before[-1].lower() not in _ARTICLES
 
 
 _ARTICLES = {"the", "a", "an", "le", "la", "les", "l'", "un", "une", "des", "du", "de", "d'"}
+_FRENCH_ARTICLES = {"le", "la", "les", "des", "du", "de"}
 
 
 def _discover_after(

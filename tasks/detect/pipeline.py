@@ -404,8 +404,9 @@ def _read_relations(
                 ent.discovered
                 and presence not in ("named", "periphrase", "paragraph")
                 and not ent.by_deal
+                and not (presence == "pronoun" and "+syntax" in rule)
             ):
-                continue
+                continue  # a discovered name needs the actor told, or the parse to link them
             if ent.discovered:
                 lex.watchlist.remember_discovered(ent.id, ent.text)
             if cue.background:
