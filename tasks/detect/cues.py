@@ -162,6 +162,9 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
     cues = [c for c in cues if not _speaks(toks, c) and not _rather_than(toks, c)]
     cues = [c for c in cues if not _too_much(toks, c) and not _rating(toks, c)]
     cues = [c for c in cues if not _supposed(toks, c)]
+    if _hypothesis(toks, lang) and not (toks and toks[-1].low == "?"):
+        # (a question supposing a deal asks about a possibility: see the pipeline)
+        cues = [c for c in cues if c.base not in _SUPPOSABLE]
     cues = [c for c in cues if not (c.base == "declined" and _closed_down(toks, c))]
     talks = [c for c in cues if c.status in ("approached", "in_talks")]
     rumours = [c for c in cues if c.base == "rumored" and not c.negated]
@@ -845,6 +848,48 @@ def _supposed(toks: list[Tok], cue: Cue) -> bool:
 
 
 _OPENERS = {"«", "“", '"', "—", "–", "-"}
+
+# What a hypothesis may make up: a deal, an approach, talks (a refusal or a denial in it is
+# still somebody's answer: "s'il venait frapper à la porte, nous dirions non").
+_SUPPOSABLE = {*DEALS, "approached", "in_talks"}
+# Words that open a hypothesis wherever they stand ("Imaginons qu'Amazon rachète…",
+# "Suppose Amazon bought…", "what if").
+_SUPPOSING = {"imaginons", "imaginez", "supposons", "admettons", "imagine", "suppose", "picture"}
+_IF = {"si", "s'", "if"}
+_PAST_EN = {"were", "was", "had", "did"}
+_IMPERFECT = ("ait", "aient")
+# Before "si": a concession or a question, not a supposition ("même si", "savoir si").
+_NOT_SUPPOSING = {"meme", "comme", "savoir", "demander", "dire", "voir", "preciser", "whether"}
+
+
+def _hypothesis(toks: list[Tok], lang: str) -> bool:
+    """The sentence supposes rather than tells: "si Amazon rachetait Ocado, il deviendrait…"
+    (an "if" with the imperfect or the past), "Imaginons qu'Amazon décide de racheter…"."""
+    for i, tok in enumerate(toks):
+        before = toks[i - 1].low if i else ""
+        if tok.low in _SUPPOSING and (not before or before in ("et", "and", "what", ",")):
+            return True
+        if tok.low in ("what", "et") and i + 1 < len(toks) and toks[i + 1].low in ("si", "if"):
+            return True  # "what if", "et si"
+        if tok.low not in _IF or before in _NOT_SUPPOSING or (i and toks[i - 1].pos == "VERB"):
+            continue  # "même si", "savoir si", "dira si": no hypothesis
+        if tok.low == "s'" and (i + 1 >= len(toks) or toks[i + 1].low not in ("il", "ils")):
+            continue  # "s'est allié": the reflexive, not "s'il"
+        for nxt in toks[i + 2 : i + 7]:  # a subject first: "if confirmed" is no supposition
+            if nxt.low in CLAUSE_BREAK:
+                break
+            if lang == "fr" and nxt.pos in ("VERB", "AUX") and nxt.low.endswith(_IMPERFECT):
+                return True
+            if lang == "en" and (
+                nxt.low in _PAST_EN
+                or (  # "bought", "acquired"; not "buys", "is", "selling"
+                    nxt.low != nxt.lemma
+                    and nxt.lemma != "be"
+                    and not nxt.low.endswith(("s", "ing"))
+                )
+            ):
+                return True
+    return False
 
 
 # What may follow a company that "shut down" and closed: the end of a clause, or a time.
