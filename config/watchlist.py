@@ -143,6 +143,8 @@ class Venue(_Strict):
     to: list[str] = []  # the words that lead to the audience ("à", "aux", "to")
     chosen: list[str] = []
     adopted: list[str] = []  # "adopte Just Walk Out": the actor's product, taken up
+    goods: list[str] = []  # "livre les produits de Monoprix": a retailer's goods, carried
+    carrying: list[str] = []  # "livrer", "commander", "order": carrying or buying them
 
 
 class LanguageCues(StatusCues):

@@ -33,7 +33,7 @@ from .tokens import (
     future_forms,
     phrase_key,
 )
-from .venue import venue_cues
+from .venue import GOODS, venue_cues
 
 
 def _window(
@@ -140,6 +140,13 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
         (f, _resolve(toks, f[1], f[2], hidden, words, set().union(*spans) - own))
         for f, own in zip(found, spans, strict=True)
     ]
+    for f, c in resolved:
+        window = toks[max(0, c.first - 8) : c.first] if c is not None else []
+        if c is not None and f[2][0][0] == GOODS[0] and any(t.lemma in _ABLE for t in window):
+            # "les clients pourront commander des références Monoprix": what the actor's
+            # customers can do is the deal in use, not an intention; only the mood hedges it
+            c.goal = ""
+            c.conditional = any(t.cnd for t in window)
     # a deal negated away ("n'a signé aucun accord … pour l'installation de consignes"): the
     # deal nouns its verb governs after it are not signed either
     unsigned = [
@@ -848,6 +855,8 @@ def _supposed(toks: list[Tok], cue: Cue) -> bool:
 
 
 _OPENERS = {"«", "“", '"', "—", "–", "-"}
+
+_ABLE = {"pouvoir", "can", "able"}
 
 # What a hypothesis may make up: a deal, an approach, talks (a refusal or a denial in it is
 # still somebody's answer: "s'il venait frapper à la porte, nous dirions non").

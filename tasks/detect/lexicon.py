@@ -152,6 +152,8 @@ class VenueWords:
     to: frozenset[str]
     chosen: frozenset[str]
     adopted: frozenset[str]
+    goods: frozenset[str]
+    carrying: frozenset[str]
 
 
 def _venue_words(watchlist: Watchlist) -> dict[str, VenueWords]:
@@ -167,6 +169,8 @@ def _venue_words(watchlist: Watchlist) -> dict[str, VenueWords]:
             words(v.to),
             words(v.chosen),
             words(v.adopted),
+            words(v.goods),
+            words(v.carrying),
         )
         for lang, cues in watchlist.cues.items()
         if (v := cues.venue).trade
@@ -259,7 +263,12 @@ def _cue_stems(
                 extra += markers.speech + markers.reference
             for phrase in extra:
                 stems.update(w[:4] for w in cue_lemmas(phrase) if len(w) >= 3)
-        venue = {"partnership": cues.venue.trade + cues.venue.chosen + cues.venue.adopted}
+        venue = {
+            "partnership": cues.venue.trade
+            + cues.venue.chosen
+            + cues.venue.adopted
+            + cues.venue.goods
+        }
         for table in (cues.model_dump(), cues.negated.model_dump(), venue):
             for status, items in table.items():
                 if (

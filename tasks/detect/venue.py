@@ -13,6 +13,7 @@ from .lexicon import VenueWords
 from .tokens import CLAUSE_BREAK, DETERMINERS, FoundCue, Tok, as_verb, phrase_key
 
 _VENUE = (("venue",), "partnership", False)
+GOODS = (("goods",), "partnership", False)
 
 
 _LINKS = {"de", "d'", "du", "des", "of", "'s", "en", "ligne", "marche", "online"} | DETERMINERS
@@ -41,6 +42,10 @@ def venue_cues(toks: list[Tok], words: VenueWords, taken: set[int]) -> list[Foun
     platforms = words.platforms | words.audience
     for j, tok in enumerate(toks):
         if j in taken:
+            continue
+        if word_in(tok, words.goods):
+            if _carried(toks, j, words):
+                out.append((j, [j], [GOODS]))
             continue
         chosen = tok.lemma in words.chosen or tok.low in words.chosen
         if chosen or tok.lemma in words.adopted or tok.low in words.adopted:
@@ -96,6 +101,40 @@ def venue_cues(toks: list[Tok], words: VenueWords, taken: set[int]) -> list[Foun
             out.append((trade, [trade, j], [_VENUE]))
             taken.update((trade, j))
     return out
+
+
+def _carried(toks: list[Tok], g: int, words: VenueWords) -> bool:
+    """A retailer's goods (``g``) that the actor sells, delivers or lets its customers order:
+    "Amazon y livre les produits de Monoprix", "order groceries from Dia through Amazon's app",
+    "des références Monoprix"; the actor must be named in the sentence, the retailer must own
+    them, and a verb of carrying or ordering them come before."""
+    if not toks[g].text[:1].islower():
+        return False  # "the Grocery Gateway service": a name's word
+    if not any(t.actor and t.pos == "PROPN" for t in toks):
+        return False  # the actor named: "la plateforme livre les courses de Carrefour" may
+        # be any platform
+    k = _skip(toks, g + 1, {"de", "d'", "du", "des", "from", "of"} | DETERMINERS, 3)
+    owner = k < len(toks) and toks[k].ent >= 0 and not toks[k].actor and k > g
+    before = g - 2 >= 0 and toks[g - 1].low in ("'s", "’s") and toks[g - 2].ent >= 0
+    if not (owner or before) or (before and toks[g - 2].actor):
+        return False
+    for m in range(g - 1, max(-1, g - 9), -1):
+        if toks[m].low in CLAUSE_BREAK and toks[m].low != ",":
+            return False
+        if (m not in (g - 1, g - 2) or not before) and word_in(toks[m], words.carrying):
+            # "a proposé de livrer les courses d'Intermarché": an offer, not the deal
+            offer = toks[max(0, m - 3) : m]
+            return not (
+                any(t.low in ("de", "d'", "to") for t in offer[-1:])
+                and any(t.lemma in _OFFERED for t in offer)
+            )
+    return False
+
+
+_OFFERED = frozenset(
+    {"proposer", "offrir", "suggerer", "vouloir", "envisager", "chercher", "tenter"}
+    | {"offer", "propose", "suggest", "want", "plan", "seek", "try"}
+)
 
 
 _SERVE = frozenset({"livrer", "servir", "deliver", "serve"})
