@@ -760,7 +760,7 @@ def _everywhere(text: str, found: list[Ent], taken: list[tuple[int, int]]) -> li
     out = list(found)
     spans = taken + [(e.start, e.end) for e in found]
     for name in {e.text: e for e in found}.values():
-        forms = sorted({name.text, _short(name.text)}, key=len, reverse=True)
+        forms = sorted({name.text, _short(name.text), _bare(name.text)}, key=len, reverse=True)
         alternatives = "|".join(re.escape(form) for form in forms)
         pattern = re.compile(r"(?<![\w'])(?:" + alternatives + r")(?![\w])")
         for match in pattern.finditer(text):
@@ -803,6 +803,20 @@ def _short(name: str) -> str:
     if short == name or not words or len(short) < 4 or words[-1].lower() in _GENERIC_HEADS:
         return name
     return short
+
+
+# A trade word that ends a name and that the article may drop when it repeats it: "Pacific
+# Crest Grocers … Pacific Crest turned the offer down" (the id keeps the full name).
+_TRADE_TAIL = re.compile(r" (?:Grocers|Grocery|(?:Fine )?Foods|Markets?|Food Halls?)$")
+
+
+def _bare(name: str) -> str:
+    """The name without its trade word, when two capitalised words of its own remain."""
+    bare = _TRADE_TAIL.sub("", _short(name))
+    words = bare.split()
+    if len(words) < 2 or words[0].lower() in _GENERIC_HEADS or not words[-1][:1].isupper():
+        return name
+    return bare
 
 
 def _slug(name: str) -> str:
