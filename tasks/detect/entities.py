@@ -394,6 +394,8 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
         name_match = _NAME.match(text, trade.end() if trade else start)
         if not name_match:
             continue
+        if trade and _POSSESSED.search(folded, 0, match.start()):
+            continue  # "sa boucherie des Chartrons": the owner's shop, named elsewhere
         name = name_match.group(0).rstrip(" -'")
         if trade and (" " not in name or trade.group(0).rstrip().endswith(_LINKS)):
             # "la fromagerie Bouvet", "la Fruitière des Rousses": named by the trade; a name
@@ -425,6 +427,7 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
 
 
 _LINKS = (" du", " de la", " des", " de", "d'")
+_POSSESSED = re.compile(r"\b(?:sa|son|ses|leur|leurs|his|her|its|their) $")
 
 
 # Articles that open a shop's name right after its retail noun ("l'épicerie Le Panier de

@@ -60,6 +60,21 @@ RETAIL_DESCRIPTIONS = {
     "hyper",
     "superette",
     "store",
+    # a shop by its trade, or its trader ("Le boucher a signé un contrat avec la plateforme")
+    "epicier",
+    "boucher",
+    "boulanger",
+    "fromager",
+    "primeur",
+    "caviste",
+    "boucherie",
+    "boulangerie",
+    "fromagerie",
+    "conserverie",
+    "butcher",
+    "deli",
+    "cheesemonger",
+    "greengrocer",
 }
 
 
