@@ -884,8 +884,11 @@ def _hypothesis(toks: list[Tok], lang: str) -> bool:
             continue  # "même si", "savoir si", "dira si": no hypothesis
         if tok.low == "s'" and (i + 1 >= len(toks) or toks[i + 1].low not in ("il", "ils")):
             continue  # "s'est allié": the reflexive, not "s'il"
+        # the main clause in the conditional: "si X vendait déjà sur Amazon, Y refusait" in
+        # the imperfect is a contrast between two facts, not a supposition
+        consequence = any(t.cnd or t.low in ("would", "could", "might") for t in toks[i + 2 :])
         for nxt in toks[i + 2 : i + 7]:  # a subject first: "if confirmed" is no supposition
-            if nxt.low in CLAUSE_BREAK:
+            if nxt.low in CLAUSE_BREAK or not consequence:
                 break
             if lang == "fr" and nxt.pos in ("VERB", "AUX") and nxt.low.endswith(_IMPERFECT):
                 return True
