@@ -141,8 +141,10 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
         for f, own in zip(found, spans, strict=True)
     ]
     for f, c in resolved:
-        window = toks[max(0, c.first - 8) : c.first] if c is not None else []
-        if c is not None and f[2][0][0] == GOODS[0] and any(t.lemma in _ABLE for t in window):
+        if c is None or f[2][0][0] != GOODS[0]:
+            continue
+        window = toks[max(0, c.first - 8) : c.first]
+        if any(t.lemma in _ABLE for t in window):
             # "les clients pourront commander des références Monoprix": what the actor's
             # customers can do is the deal in use, not an intention; only the mood hedges it
             c.goal = ""

@@ -394,10 +394,10 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
         name_match = _NAME.match(text, trade.end() if trade else start)
         if not name_match:
             continue
-        if trade and _POSSESSED.search(folded, 0, match.start()):
+        if trade and _POSSESSED.search(folded, max(0, match.start() - 7), match.start()):
             continue  # "sa boucherie des Chartrons": the owner's shop, named elsewhere
         name = name_match.group(0).rstrip(" -'")
-        if trade and (" " not in name or trade.group(0).rstrip().endswith(_LINKS)):
+        if trade and (" " not in name or trade.group(0).rstrip().endswith(_TRADE_LINKS)):
             # "la fromagerie Bouvet", "la Fruitière des Rousses": named by the trade; a name
             # of its own keeps none ("la conserverie Maison Ferrand" is Maison Ferrand)
             start = match.start()
@@ -426,7 +426,7 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
     return found
 
 
-_LINKS = (" du", " de la", " des", " de", "d'")
+_TRADE_LINKS = (" du", " de la", " des", " de", "d'")
 _POSSESSED = re.compile(r"\b(?:sa|son|ses|leur|leurs|his|her|its|their) $")
 
 

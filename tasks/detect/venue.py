@@ -111,10 +111,9 @@ def _carried(toks: list[Tok], g: int, words: VenueWords) -> bool:
     if not toks[g].text[:1].islower():
         return False  # "the Grocery Gateway service": a name's word
     if not any(t.actor and t.pos == "PROPN" for t in toks):
-        return False  # the actor named: "la plateforme livre les courses de Carrefour" may
-        # be any platform
+        return False  # "la plateforme livre les courses de Carrefour": any platform may
     k = _skip(toks, g + 1, {"de", "d'", "du", "des", "from", "of"} | DETERMINERS, 3)
-    owner = k < len(toks) and toks[k].ent >= 0 and not toks[k].actor and k > g
+    owner = k < len(toks) and toks[k].ent >= 0 and not toks[k].actor
     before = g - 2 >= 0 and toks[g - 1].low in ("'s", "’s") and toks[g - 2].ent >= 0
     if not (owner or before) or (before and toks[g - 2].actor):
         return False
