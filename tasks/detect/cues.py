@@ -851,12 +851,14 @@ def _supposed(toks: list[Tok], cue: Cue) -> bool:
     for tok in toks[cue.last + 1 :]:
         if tok.low in CLAUSE_BREAK:
             return False
-        if tok.cnd or tok.low in ("would", "could", "might"):
+        if tok.cnd or tok.low in _WOULD:
             return True
     return False
 
 
 _OPENERS = {"«", "“", '"', "—", "–", "-"}
+# The English conditional, which has no mood of its own for the tagger ("would mean…").
+_WOULD = {"would", "could", "might"}
 
 _ABLE = {"pouvoir", "can", "able"}
 
@@ -888,7 +890,7 @@ def _hypothesis(toks: list[Tok], lang: str) -> bool:
             continue  # "s'est allié": the reflexive, not "s'il"
         # the main clause in the conditional: "si X vendait déjà sur Amazon, Y refusait" in
         # the imperfect is a contrast between two facts, not a supposition
-        consequence = any(t.cnd or t.low in ("would", "could", "might") for t in toks[i + 2 :])
+        consequence = any(t.cnd or t.low in _WOULD for t in toks[i + 2 :])
         for nxt in toks[i + 2 : i + 7]:  # a subject first: "if confirmed" is no supposition
             if nxt.low in CLAUSE_BREAK or not consequence:
                 break

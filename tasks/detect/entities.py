@@ -397,7 +397,7 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
         if trade and _POSSESSED.search(folded, max(0, match.start() - 7), match.start()):
             continue  # "sa boucherie des Chartrons": the owner's shop, named elsewhere
         name = name_match.group(0).rstrip(" -'")
-        if trade and (" " not in name or trade.group(0).rstrip().endswith(_TRADE_LINKS)):
+        if trade and (" " not in name or trade.group("link")):
             # "la fromagerie Bouvet", "la Fruitière des Rousses": named by the trade; a name
             # of its own keeps none ("la conserverie Maison Ferrand" is Maison Ferrand)
             start = match.start()
@@ -426,7 +426,6 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
     return found
 
 
-_TRADE_LINKS = (" du", " de la", " des", " de", "d'")
 _POSSESSED = re.compile(r"\b(?:sa|son|ses|leur|leurs|his|her|its|their) $")
 
 
@@ -648,7 +647,7 @@ _FOOD_TRADES = (
     "laiterie", "boulangerie", "chocolaterie", "biscuiterie", "conserverie", "cidrerie",
 )  # fmt: skip
 _TRADE_NOUN = re.compile(
-    "(?i:" + "|".join(_FOOD_TRADES) + r")s? +(?:du |de la |des |de |d')?(?=[A-ZÀ-Þ])"
+    "(?i:" + "|".join(_FOOD_TRADES) + r")s? +(?P<link>du |de la |des |de |d')?(?=[A-ZÀ-Þ])"
 )
 
 

@@ -112,7 +112,7 @@ def _carried(toks: list[Tok], g: int, words: VenueWords) -> bool:
         return False  # "the Grocery Gateway service": a name's word
     if not any(t.actor and t.pos == "PROPN" for t in toks):
         return False  # "la plateforme livre les courses de Carrefour": any platform may
-    k = _skip(toks, g + 1, {"de", "d'", "du", "des", "from", "of"} | DETERMINERS, 3)
+    k = _skip(toks, g + 1, _OWNER_LINKS, 3)
     owner = k < len(toks) and toks[k].ent >= 0 and not toks[k].actor
     before = g - 2 >= 0 and toks[g - 1].low in ("'s", "’s") and toks[g - 2].ent >= 0
     if not (owner or before) or (before and toks[g - 2].actor):
@@ -120,7 +120,7 @@ def _carried(toks: list[Tok], g: int, words: VenueWords) -> bool:
     for m in range(g - 1, max(-1, g - 9), -1):
         if toks[m].low in CLAUSE_BREAK and toks[m].low != ",":
             return False
-        if (m not in (g - 1, g - 2) or not before) and word_in(toks[m], words.carrying):
+        if word_in(toks[m], words.carrying):
             # "a proposé de livrer les courses d'Intermarché": an offer, not the deal
             offer = toks[max(0, m - 3) : m]
             return not (
@@ -130,6 +130,7 @@ def _carried(toks: list[Tok], g: int, words: VenueWords) -> bool:
     return False
 
 
+_OWNER_LINKS = frozenset({"de", "d'", "du", "des", "from", "of"} | DETERMINERS)
 _OFFERED = frozenset(
     {"proposer", "offrir", "suggerer", "vouloir", "envisager", "chercher", "tenter"}
     | {"offer", "propose", "suggest", "want", "plan", "seek", "try"}
