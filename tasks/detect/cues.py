@@ -95,6 +95,25 @@ def _build_words(lex: Lexicon, lang: str) -> _Words:
     )
 
 
+def _in_name(toks: list[Tok], i: int, titled: bool) -> bool:
+    """A capitalised word after another that is no known name, inside a sentence not written
+    in title case, is part of a name ("Mile End", "West End"): no verb or noun of a deal."""
+    return (
+        not titled
+        and i > 1
+        and toks[i].text[:1].isupper()
+        and toks[i - 1].text[:1].isupper()
+        and toks[i - 1].text.isalpha()
+        and toks[i - 1].ent < 0
+    )
+
+
+def _title_case(toks: list[Tok]) -> bool:
+    """A headline in title case ("Amazon Ends Its Deal With Kroger")."""
+    words = [t.text for t in toks if t.text[:1].isalpha()]
+    return len(words) > 2 and sum(w[0].isupper() for w in words) * 2 > len(words)
+
+
 def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
     """Every cue of the sentence, longest match first, each resolved to a status or dropped."""
     if lang not in lex.cues:
@@ -106,8 +125,9 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
             tok.cnd = tok.cnd or _conditional_form(tok)
     found: list[FoundCue] = []
     taken = _idiom_tokens(toks, lex.idioms.get(lang, {}))
+    titled = _title_case(toks)
     for i, tok in enumerate(toks):
-        if tok.ent >= 0 or i in taken:
+        if tok.ent >= 0 or i in taken or _in_name(toks, i, titled):
             continue
         best: tuple[list[int], list[tuple[tuple[str, ...], str, bool]]] | None = None
         keys = _keys(toks, i)
@@ -604,6 +624,10 @@ def _resolve(
     others: set[int] | None = None,
 ) -> Cue | None:
     first, head = span[0], span[-1]
+    if all(o[1] in ("partnership", "acquired") for o in options) and _denied_after(
+        toks, head, words
+    ):
+        return None
     window = _window(toks, first, 6, consumed, others or set())
     negations = [
         k for k in window if _negation(toks, k, words) and _governs(toks, k, first, words.speech)
@@ -617,7 +641,13 @@ def _resolve(
             and t.head == head
             and t.dep.startswith("advmod")
             and t.lemma in words.negations
+            and _negation(toks, k, words)
         ]
+    negations = [
+        k
+        for k in negations
+        if not (k < first and any(t.lemma in _CONFIRM for t in toks[k + 1 : first]))
+    ]  # "Neither company has acknowledged the contacts": unconfirmed, not denied
     if any(toks[k].low.rstrip("'") in words.negations for k in span):
         # the cue holds its own negation ("n'est pas question", "n'a jamais été question"):
         # the "ne" before it is that negation's first half
@@ -788,12 +818,36 @@ def _inflections(word: str) -> set[str]:
     }
 
 
+def _denied_after(toks: list[Tok], head: int, words: _Words) -> bool:
+    """A deal that a relative clause negates ("the deal that never was", "l'accord qui n'a
+    jamais vu le jour"): there was none. An offer or talks that came to nothing still were."""
+    after = toks[head + 1 : head + 5]
+    return (
+        len(after) > 1
+        and after[0].low in ("that", "which", "qui")
+        and any(_negation(toks, head + 1 + k, words) for k in range(1, len(after)))
+    )
+
+
+# Verbs of confirming: a negation of them leaves what they govern unconfirmed, not untrue.
+_CONFIRM = {
+    "confirmer",
+    "reconnaitre",
+    "commenter",
+    "confirm",
+    "acknowledge",
+    "acknowledg",
+    "comment",
+}
+
+
 def _negation(toks: list[Tok], k: int, words: _Words) -> bool:
-    """A negation word, unless a determiner makes it a noun ("franchir le pas", "la personne")."""
+    """A negation word, unless a determiner makes it a noun ("franchir le pas", "la personne")
+    or "pourquoi pas", "why not" make it a suggestion."""
     tok = toks[k]
     if tok.low.rstrip("'") not in words.negations and tok.lemma not in words.negations:
         return False
-    return k == 0 or toks[k - 1].low not in _NOUN_DETERMINERS
+    return k == 0 or toks[k - 1].low not in _NOUN_DETERMINERS | {"pourquoi", "why"}
 
 
 def _ancestors(toks: list[Tok], start: int, depth: int) -> list[int]:

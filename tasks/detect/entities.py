@@ -275,9 +275,10 @@ def _retail_context(lex: Lexicon, text: str, folded: str, start: int, end: int) 
             return True
     prev = folded[max(0, start - 8) : start].rstrip(" ")
     opening = not prev or prev[-1] in ".!?\n"
-    if opening and re.match(r" [a-z]", text[end : end + 2]):
-        # "Iceland has rebuffed an approach …, the chain's managing director said": the
-        # subject of a sentence that speaks of a retailer is one
+    if opening and re.match(r" [a-z]|, (?:qui|which|who) ", text[end : end + 6]):
+        # "Iceland has rebuffed an approach …, the chain's managing director said", "Cactus,
+        # qui a retiré les casiers de ses magasins, …": the subject of a sentence that speaks
+        # of a retailer is one
         sentence = re.split(r"[.!?\n]", folded[end : end + 200])[0]
         return bool(lex.retail_noun_re.search(sentence))
     return False
@@ -844,6 +845,7 @@ def _apposition_after_re(lex: Lexicon) -> re.Pattern[str]:
             # complement is not its head ("Erwan Guillou, adhérent du groupement…")
             r", (?:(?:an|the) (?:[a-z0-9-]+ ){0,3}|(?:(?:la|le|une|un|l'|a|an|the) ?)?"
             r"(?:(?!(?:de|du|des|of) )[a-z0-9-]+ ){0,2})(?:" + trie_pattern(singular) + r")\b"
+            r"(?!'s)"  # "Gareth Pryce, the retailer's director": the retailer's man
         )
     return _AFTER[key]
 

@@ -288,6 +288,9 @@ def _cue_stems(
                             )
                             if lang == "fr" and word.endswith(("frir", "vrir")):
                                 stems.add((word[:-3] + "ert")[:4])  # offrir: "s'est offert"
+        if lang == "en":  # an irregular past of a cue's verb: "wound down", "bought"
+            irregular = watchlist.english.irregular.items()
+            stems.update(form[:4] for form, lemma in irregular if lemma[:4] in stems)
         out[lang] = re.compile(r"(?<![\w])(?:" + trie_pattern(sorted(stems)) + ")")
     return out
 

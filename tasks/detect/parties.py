@@ -60,6 +60,8 @@ RETAIL_DESCRIPTIONS = {
     "hyper",
     "superette",
     "store",
+    "banniere",  # Quebec's word for a chain ("la bannière à escompte")
+    "banner",
     # a shop by its trade, or its trader ("Le boucher a signé un contrat avec la plateforme")
     "epicier",
     "boucher",
@@ -198,7 +200,7 @@ def kin(toks: list[Tok], r: int, parsed: bool) -> bool:
             for t in toks[max(0, r - 3) : r]
         )
         if head < 0 or not genitive or not toks[r].dep.startswith("nmod"):
-            return _banner_of_group(toks, r)
+            return _banner_of_group(toks, r) or _owner_before(toks, r)
         noun = toks[head].lemma if toks[head].lemma in KIN_WORDS else toks[head].low
         if noun not in KIN_WORDS and toks[head].dep.startswith("nmod") and toks[head].head >= 0:
             up = toks[toks[head].head]  # "l'enseigne de proximité du groupe Casino"
@@ -209,6 +211,8 @@ def kin(toks: list[Tok], r: int, parsed: bool) -> bool:
             return False  # "la famille Mulliez, propriétaire d'Auchan": Auchan is the party
         return noun in KIN_WORDS or _banner_of_group(toks, r)
     before = [t.low for t in toks[max(0, r - 3) : r]]
+    if r + 1 < len(toks) and toks[r + 1].low in _HELD_HYPHEN:
+        return True  # "the Loblaw-owned banner": the owner qualifies the banner
     if "by" in before and any(w in ("owned", "controlled") for w in before):
         return True  # "the upmarket chain owned by the John Lewis Partnership"
     if "behind" in before:
@@ -223,7 +227,24 @@ def kin(toks: list[Tok], r: int, parsed: bool) -> bool:
     return any(w in KIN_WORDS for w in before) and any(w in ("de", "du", "of") for w in before)
 
 
+_HELD_HYPHEN = {"-owned", "-backed", "-controlled"}
 _HELD = {"detenir", "controler", "posseder", "appartenir", "own", "control", "belong"}
+
+
+def _owner_before(toks: list[Tok], r: int) -> bool:
+    """ "Sobeys, propriétaire des épiceries IGA", however the parser hung it: the owner noun a
+    few words before, then its genitive (the banner qualifies the owner, who is the party)."""
+    k = r - 1
+    while k >= 0 and r - k <= 3 and toks[k].ent < 0 and toks[k].lemma not in _OWNERS:
+        if toks[k].pos == "PUNCT":
+            return False
+        k -= 1
+    return (
+        k >= 0
+        and toks[k].lemma in _OWNERS
+        and toks[k + 1].low in ("de", "des", "du", "d'", "of")
+        and not _owner_is_no_company(toks, k)
+    )
 
 
 def _apposed_to_name(toks: list[Tok], noun: int) -> bool:
@@ -368,7 +389,9 @@ def described_subject(toks: list[Tok], cue: Cue, pronoun: bool = False, deal: bo
     avait signé avec Amazon un accord"). With ``deal``, a deal that ends is its party's ("Le
     contrat a été résilié")."""
     if not any(t.head >= 0 for t in toks):
-        return _described_before(toks, cue)
+        return _described_before(toks, cue) or (
+            deal and cue.status == "ended" and _deal_before(toks, cue)
+        )
     if _time_adjunct(toks, cue):
         return False  # "Après des mois de discussions, le distributeur accueille…": the past
     for j in clause_subjects(toks, cue):
@@ -455,6 +478,19 @@ def _described_before(toks: list[Tok], cue: Cue) -> bool:
             if tok.low == "company" and not _actor_after(toks, cue):
                 return False  # any firm: "the company was investing in lower prices"
             return bool(the) and k + 1 < cue.first and "," not in before[the[-1] :]
+    return False
+
+
+def _deal_before(toks: list[Tok], cue: Cue) -> bool:
+    """Without a parse: "the tie-up", "its supply deal" a few words before the cue that ends it,
+    in its clause ("the tie-up was quietly wound down")."""
+    for k in range(cue.first - 1, max(-1, cue.first - 5), -1):
+        tok = toks[k]
+        if tok.low in CLAUSE_ENDS or tok.low in (",", ";", ":") or tok.ent >= 0:
+            return False
+        if tok.lemma in ENDED_DEALS or tok.low in ENDED_DEALS:
+            before = [t.low for t in toks[max(0, k - 3) : k]]
+            return any(w in ("the", "its", "this", "that") for w in before)
     return False
 
 

@@ -201,11 +201,11 @@ _PRONOUN_SUBJECT = re.compile(
 )
 
 
-# A deal opening a sentence as its subject ("Mais le contrat a été résilié").
+# A deal opening a sentence as its subject ("Mais le contrat a été résilié", "Last year, the
+# tie-up was wound down"), after a short adverbial at most.
 _DEAL_SUBJECT = re.compile(
-    r"(?:(?:mais|puis|finalement|but|then|eventually)[ ,]+)?(?:l'|le |la |the )(?:"
-    + "|".join(sorted(ENDED_DEALS))
-    + r")(?![\w])"
+    r"(?:(?:mais|puis|finalement|but|then|eventually)[ ,]+|(?:[a-z0-9]+ ){0,3}[a-z0-9]+, )?"
+    r"(?:l'|le |la |the )(?:" + "|".join(sorted(ENDED_DEALS)) + r")(?![\w])"
 )
 
 
@@ -390,6 +390,16 @@ def _read_relations(
             # "Shoppers can order Morrisons groceries…, as the supermarket extends its tie-up"
             one = [e for e in ents if e.id in parties][:1]
             found += _by_description(toks, cues, one, text, hedged)
+        elif (
+            not assigned
+            and len(parties) == 1
+            and presence == "paragraph"
+            and sentence.index not in plan.stand_ins
+        ):
+            # "as Dia fought off bankruptcy, the tie-up was wound down": the one retailer's deal
+            one = [e for e in ents if e.id in parties][:1]
+            ends = [c for c in cues if c.base == "ended"]
+            found += _by_description(toks, ends, one, text, hedged, deal=True)
         for ent, cue, rule, rep in assigned:
             rep = rep or cue_reported(toks, cue, markers)
             if "follow-up" in rule and cue.base != "denied":
@@ -1023,5 +1033,24 @@ def _topical(
     return out
 
 
-# "s'offrir un distributeur français": any retailer, not the one the article is about.
-_INDEFINITE = {"un", "une", "des", "d'autres", "plusieurs", "a", "an", "another", "other", "some"}
+# "s'offrir un distributeur français", "acheter n'importe quel distributeur": any retailer,
+# not the one the article is about.
+_INDEFINITE = {
+    "un",
+    "une",
+    "des",
+    "d'autres",
+    "plusieurs",
+    "quel",
+    "quelle",
+    "chaque",
+    "tout",
+    "toute",
+    "a",
+    "an",
+    "another",
+    "other",
+    "some",
+    "any",
+    "every",
+}

@@ -102,6 +102,7 @@ def prepare(lex: Lexicon, text: str, lang: str, title_end: int = 0) -> Article:
     ents = short_of_known(sorted(ents + described, key=lambda e: e.start))
     ents = _described_discovered(ents, sentences)
     ents = sorted(ents + _ordinals(text, folded, ents), key=lambda e: e.start)
+    ents = sorted(ents + _parents(lex, text, folded, ents), key=lambda e: e.start)
     said, speeches = voices(text, folded, sentences, ents, title_end)
     ents = sorted(ents + said, key=lambda e: e.start)
     return Article(text, folded, sentences, ents, lang, speeches)
@@ -141,6 +142,33 @@ def _ordinals(text: str, folded: str, ents: list[Ent]) -> list[Ent]:
         ref = pair[0] if first else pair[1]
         start, end = match.span()
         out.append(replace(ref, start=start, end=end, text=text[start:end]))
+    return out
+
+
+# A banner's owner told without its name: "Monoprix livre via Prime Now, et la maison mère a
+# accepté des consignes", "Provigo … its parent company".
+_PARENT = re.compile(
+    r"(?<![\w'])(?:(?:la|sa) maison mere|the parent company|its parent(?: company| group)?)"
+    + _ORDINAL.pattern[_ORDINAL.pattern.index("(?= (?:a|") :]  # a subject: a verb follows
+)
+
+
+def _parents(lex: Lexicon, text: str, folded: str, ents: list[Ent]) -> list[Ent]:
+    """ "la maison mère", "its parent company": the listed group of the banner named last,
+    within the paragraph and a few hundred characters."""
+    out: list[Ent] = []
+    for match in _PARENT.finditer(folded):
+        start, end = match.span()
+        before = [
+            e
+            for e in ents
+            if e.kind == "retailer" and e.end <= start and not e.voice and not e.discovered
+        ]
+        if not before or start - before[-1].end > 300 or "\n" in text[before[-1].end : start]:
+            continue
+        group = lex.watchlist.group_of(before[-1].id)
+        if group is not None:
+            out.append(Ent("retailer", group, start, end, text[start:end], described=True))
     return out
 
 
@@ -356,9 +384,15 @@ def _tokens(
         low = fold(text)
         pos = token.pos_
         head = token.head.i
+        if _verb_read_as_adjective(token):
+            token.pos_ = "VERB"  # the verb's rule lemma ("achète" → acheter), the parse kept
+            lemma = _lemma(lemmatizer, token)
+            token.pos_ = pos
+        else:
+            lemma = _lemma(lemmatizer, token) if _worth(pos, low, worth) else low
         tok = Tok(
             text,
-            _lemma(lemmatizer, token) if _worth(pos, low, worth) else low,
+            lemma,
             low,
             pos,
             token.dep_,
@@ -377,6 +411,21 @@ def _tokens(
     return toks
 
 
+def _verb_read_as_adjective(token: Any) -> bool:
+    """The small model reads a present-tense verb right after a name as the name's adjective
+    ("Amazon achète Whole Foods", "Amazon acquiert X"): a word that modifies the name just
+    before it and is no participle ("Carrefour associé", "Amazon concurrent") is the verb."""
+    head = token.head
+    return (
+        token.pos_ == "ADJ"
+        and token.dep_ == "amod"
+        and head.i == token.i - 1
+        and head.pos_ == "PROPN"
+        and not _PARTICIPLE_END.search(token.text.lower())
+    )
+
+
+_PARTICIPLE_END = re.compile(r"(?:é|i|u)e?s?$|ante?s?$")
 _CONDITIONAL: dict[int, bool] = {}
 
 
@@ -424,11 +473,17 @@ def english_sentence(lex: Lexicon, article: Article, sentence: Sentence) -> list
         start = sentence.start + offset
         if start < skip_until:
             continue
+        tail = None
         for k, ent in enumerate(ents):
             if ent.start <= start < ent.end:
+                rest = tok.text[ent.end - start :]
+                if rest.startswith("-") and len(rest) > 1:
+                    tail = Tok(rest, fold(rest), fold(rest))  # "Loblaw-owned": the owner
                 tok = Tok(ent.text, fold(ent.text), fold(ent.text), "PROPN", ent=k)
                 tok.actor = ent.kind == "actor"
                 skip_until = ent.end
                 break
         toks.append(tok)
+        if tail is not None:
+            toks.append(tail)
     return toks
