@@ -147,6 +147,7 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
             taken.update(best[0])
             found.append((i, best[0], best[1]))
     found += _removed_again(toks, taken)
+    found += _deal_pronoun(toks, taken)
     venue = lex.venues.get(lang)
     if venue is not None:
         # a cue word that counts only under negation ("ne vend pas") may still be a trade word
@@ -190,7 +191,7 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
     cues = [c for c in cues if not (c.base == "declined" and _refuses_other(toks, c, index))]
     cues = [c for c in cues if not _speaks(toks, c) and not _rather_than(toks, c)]
     cues = [c for c in cues if not _too_much(toks, c) and not _rating(toks, c)]
-    cues = [c for c in cues if not _supposed(toks, c)]
+    cues = [c for c in cues if not _supposed(toks, c) and not _its_own_time(toks, c)]
     if _hypothesis(toks, lang) and not (toks and toks[-1].low == "?"):
         # (a question supposing a deal asks about a possibility: see the pipeline)
         cues = [c for c in cues if c.base not in _SUPPOSABLE]
@@ -857,6 +858,43 @@ def _ancestors(toks: list[Tok], start: int, depth: int) -> list[int]:
     while toks[i].head >= 0 and len(out) < depth and toks[i].dep not in CLAUSE_DEPS:
         i = toks[i].head
         out.append(i)
+    return out
+
+
+def _its_own_time(toks: list[Tok], cue: Cue) -> bool:
+    """ "X avait sondé Amazon avant sa reprise": a deal of the subject's dates the sentence; it
+    is a deal of the actor's only if a party follows ("since its purchase of Whole Foods")."""
+    k = cue.first
+    return (
+        cue.base in DEALS
+        and k >= 2
+        and toks[k - 1].low in ("sa", "son", "its")
+        and toks[k - 2].low in ("avant", "apres", "depuis", "before", "after", "since")
+        and not any(t.ent >= 0 for t in toks[cue.last + 1 : cue.last + 4])
+    )
+
+
+# "les partenariats …, à l'image de ceux conclus avec Monoprix": a deal told by a pronoun.
+_DEAL_PRONOUNS = {"celui", "celle", "ceux", "celles"}
+_DEAL_MADE = {"conclure", "signer", "nouer", "passer", "sceller"}
+_DEAL_NOUNS = {"accord", "partenariat", "contrat", "alliance", "collaboration", "partenaire"}
+
+
+def _deal_pronoun(toks: list[Tok], taken: set[int]) -> list[FoundCue]:
+    """ "celui conclu par Monoprix", "ceux signés avec Morrisons": the deal noun said before in
+    the sentence, made with the name after."""
+    out: list[FoundCue] = []
+    for i in range(1, len(toks) - 2):
+        made, link = toks[i + 1], toks[i + 2]
+        if (
+            toks[i].low in _DEAL_PRONOUNS
+            and i + 1 not in taken
+            and (made.lemma in _DEAL_MADE or made.low.rstrip("es") in ("conclu", "sign", "nou"))
+            and link.low in ("avec", "par")
+            and any(t.lemma in _DEAL_NOUNS or t.low.rstrip("s") in _DEAL_NOUNS for t in toks[:i])
+        ):
+            taken.update((i, i + 1))
+            out.append((i + 1, [i + 1], [(("conclure",), "partnership", False)]))
     return out
 
 

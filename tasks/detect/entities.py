@@ -194,7 +194,7 @@ def _prev_word(text: str, start: int) -> str:
 
 def _next_word(text: str, end: int) -> str:
     match = _WORD.match(text, end + 1) if text[end : end + 1] == " " else None
-    return match.group(0) if match else ""
+    return match.group(0).rstrip(".") if match else ""  # "son porte-parole, Nicolas Dumont."
 
 
 def _strip_accents_keep_case(text: str, folded: str) -> str:
@@ -328,6 +328,8 @@ def find_entities(lex: Lexicon, text: str, folded: str, lang: str = "") -> list[
             or _enumerated(kept, i, folded)
         )
     }
+    # and so is one the article describes as the watchlist does ("le numéro deux suisse")
+    licensed_ids |= {e.retailer.id for e, _, _ in kept if e.kind == "retailer_d" and e.retailer}
     out: list[Ent] = []
     for entry, start, end in kept:
         retailer = entry.retailer
@@ -416,9 +418,12 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
             continue
         if words[0] in _NAME_ARTICLES and _NAME_GOES_ON.match(text, end):
             continue  # "Du Champ à la Porte": only part of the name is capitalised
+        if _PLACE_NAME.search(name):
+            continue  # "les magasins des Hauts-de-France": a region, not a shop's name
         out.append(Ent("retailer", _slug(name), start, end, name, discovered=True))
     out += _discover_after(lex, text, folded, taken + [(e.start, e.end) for e in out])
     out += _discover_headed(lex, text, folded, taken + [(e.start, e.end) for e in out])
+    out = [e for e in out if not _speaks(text, folded, e.text)]
     found = _with_article(text, _everywhere(text, out, taken))
     grocery = len(lex.context.findall(folded)) >= 2 or any(e.kind == "retailer" for e in known)
     if grocery:  # grocery news: a purchase may name a grocer
@@ -427,6 +432,9 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
     return found
 
 
+# A French place name joins its words by hyphens around a particle ("Hauts-de-France",
+# "Saint-Jean-sur-Richelieu", "Aix-en-Provence"); shop names do not.
+_PLACE_NAME = re.compile(r"\w-(?:de|du|des|sur|sous|en|les|lès|la|le|d')-?\w")
 _POSSESSED = re.compile(r"\b(?:sa|son|ses|leur|leurs|his|her|its|their) $")
 
 
@@ -874,10 +882,12 @@ def _discovery_re(lex: Lexicon) -> re.Pattern[str]:
     return _DISCOVERY[key]
 
 
-# A sentence that opens on a company's description: "La start-up nantaise, qui livre…",
-# "The grocer said…". Stores and shops are left out: "le magasin" is one of a chain's shops.
+# A sentence that opens on a company's description, after a short adverbial at most: "La
+# start-up nantaise, qui livre…", "The grocer said…". Stores and shops are left out: "le
+# magasin" is one of a chain's shops.
 _DESCRIBED_OPENING = re.compile(
-    r"\s*[«\"“]?\s*(?:la |le |l'|cette |ce |the |this )(?:jeune |petite |small |young )?"
+    r"\s*[«\"“]?\s*(?:(?:[a-z0-9]+ ){0,3}[a-z0-9]+, )?"  # "Six ans plus tard, la start-up…"
+    r"(?:la |le |l'|cette |ce |the |this )(?:jeune |petite |small |young )?"
     r"(?:start-up|startup|jeune pousse|pepite|enseigne|chaine|distributeur|epicerie"
     r"|epicier|cooperative|e-commercant|grocer|chain|retailer|e-grocer|online grocer)\b"
 )
@@ -930,6 +940,22 @@ def named_then_described(
         out.append(Ent("retailer", _slug(name), at, at + len(name), name, discovered=True))
         taken.append((at, at + len(name)))
     return _with_article(text, _everywhere(text, out, taken[: len(ents)])) if out else []
+
+
+# A name that speaks or has an age is a person's: "», tranche Julien Marchetti", "Julien
+# Marchetti, 38 ans": so is then "Julien Marchetti, l'épicier du vrac".
+_SPEAKER_BEFORE = re.compile(r"[»\"”],? [a-z-]+(?: [a-z-]+)?,? $")
+_AGED = re.compile(r", \d{1,2}(?: ans| years old)?,")
+
+
+def _speaks(text: str, folded: str, name: str) -> bool:
+    if " " not in name:
+        return False
+    for match in re.finditer(r"(?<![\w'])" + re.escape(name) + r"(?![\w])", text):
+        a, b = match.span()
+        if _SPEAKER_BEFORE.search(folded, max(0, a - 30), a) or _AGED.match(text, b):
+            return True
+    return False
 
 
 def _person_or_place(folded: str, start: int, end: int) -> bool:
