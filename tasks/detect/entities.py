@@ -618,6 +618,8 @@ def _discover_after(
         start = end - len(name)
         if any(s < end and start < e for s, e in taken) or lex.names.fullmatch(folded[start:end]):
             continue
+        if re.search(r"\b(?:aux|au|en) $", folded[max(0, start - 5) : start]):
+            continue  # "le coup de tonnerre de 2017 aux États-Unis, chaque distributeur…"
         out.append(Ent("retailer", _slug(name), start, end, name, discovered=True))
     return out
 
