@@ -96,15 +96,15 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
 @pytest.mark.parametrize(
     ("name", "mentions", "retailers", "reported", "relevance"),
     [
-        # floors just under the figures reached at the end of sessions 2 to 14 (see the notes):
+        # floors just under the figures reached at the end of sessions 2 to 15 (see the notes):
         # these sets were written blind and measured once, then read to find general rules,
         # so they guard against regressions. The held-out set (heldout.jsonl) is not here: it
         # is measured, never tuned on.
         ("blind-0.jsonl", 1.00, 1.00, 0.93, 0.95),
         ("blind-a.jsonl", 0.87, 0.93, 0.93, 0.95),
         ("blind-b.jsonl", 0.90, 0.92, 0.93, 0.95),
-        ("blind-c.jsonl", 0.94, 0.95, 0.93, 0.95),
-        ("blind-d.jsonl", 0.86, 0.88, 0.93, 0.95),
+        ("blind-c.jsonl", 0.95, 0.96, 0.93, 0.95),
+        ("blind-d.jsonl", 0.88, 0.88, 0.93, 0.95),
         ("blind-e.jsonl", 0.88, 0.92, 0.93, 0.95),
         ("blind-f.jsonl", 0.93, 0.93, 0.93, 0.95),
         ("blind-g.jsonl", 0.91, 0.92, 0.93, 0.95),
@@ -127,7 +127,7 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
         ("blind-y.jsonl", 0.90, 0.92, 0.93, 0.95),
         ("blind-z.jsonl", 0.81, 0.86, 0.93, 0.95),
         ("blind-aa.jsonl", 0.92, 0.97, 0.93, 0.95),
-        ("blind-ab.jsonl", 0.81, 0.86, 0.93, 0.95),
+        ("blind-ab.jsonl", 0.82, 0.87, 0.93, 0.95),
         ("blind-ac.jsonl", 0.76, 0.77, 0.93, 0.95),
         ("blind-ad.jsonl", 0.77, 0.80, 0.93, 0.95),
         ("blind-ae.jsonl", 0.87, 0.91, 0.93, 0.95),
@@ -144,11 +144,14 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
         ("blind-ap.jsonl", 0.86, 0.87, 0.93, 0.95),
         ("blind-aq.jsonl", 0.78, 0.89, 0.93, 0.95),
         ("blind-ar.jsonl", 0.88, 0.91, 0.93, 0.96),
-        # measured once and not read yet: AS Belgian, Swiss and Quebec press, AT short
-        # dispatches and briefs, AU long-form retrospectives and interviews (session 14)
-        ("blind-as.jsonl", 0.74, 0.83, 0.93, 0.95),
-        ("blind-at.jsonl", 0.89, 0.92, 0.90, 0.95),
-        ("blind-au.jsonl", 0.71, 0.83, 0.92, 0.95),
+        ("blind-as.jsonl", 0.85, 0.91, 0.93, 0.95),
+        ("blind-at.jsonl", 0.97, 0.97, 0.91, 0.95),
+        ("blind-au.jsonl", 0.87, 0.89, 0.93, 0.95),
+        # measured once and not read yet: AV press reviews and round-ups, AW marketing and
+        # e-commerce trade press, AX labour, union and local-politics news (session 15)
+        ("blind-av.jsonl", 0.78, 0.88, 0.81, 0.90),
+        ("blind-aw.jsonl", 0.81, 0.91, 0.89, 0.95),
+        ("blind-ax.jsonl", 0.81, 0.83, 0.93, 0.95),
     ],
 )
 def test_no_regression_on_blind_sets(
