@@ -24,6 +24,7 @@ from .tokens import (
     CLAUSE_BREAK,
     CLAUSE_DEPS,
     DETERMINERS,
+    ENDED_DEALS,
     LOCKERS,
     Cue,
     FoundCue,
@@ -803,6 +804,7 @@ def _possessed(toks: list[Tok], first: int) -> bool:
 _NOUN_DETERMINERS = DETERMINERS | {"ce", "du", "au", "premier", "dernier"}
 # Adjectives that make an offer or talks a hypothesis ("une éventuelle offre", "possible talks").
 _POSSIBLE = {"eventuel", "possible", "potentiel", "hypothetique", "potential", "would-be"}
+_NOT_NEGATING_AFTER = _NOUN_DETERMINERS | {"pourquoi", "why"}
 
 
 def _possible(toks: list[Tok], first: int, last: int) -> bool:
@@ -848,7 +850,7 @@ def _negation(toks: list[Tok], k: int, words: _Words) -> bool:
     tok = toks[k]
     if tok.low.rstrip("'") not in words.negations and tok.lemma not in words.negations:
         return False
-    return k == 0 or toks[k - 1].low not in _NOUN_DETERMINERS | {"pourquoi", "why"}
+    return k == 0 or toks[k - 1].low not in _NOT_NEGATING_AFTER
 
 
 def _ancestors(toks: list[Tok], start: int, depth: int) -> list[int]:
@@ -877,7 +879,6 @@ def _its_own_time(toks: list[Tok], cue: Cue) -> bool:
 # "les partenariats …, à l'image de ceux conclus avec Monoprix": a deal told by a pronoun.
 _DEAL_PRONOUNS = {"celui", "celle", "ceux", "celles"}
 _DEAL_MADE = {"conclure", "signer", "nouer", "passer", "sceller"}
-_DEAL_NOUNS = {"accord", "partenariat", "contrat", "alliance", "collaboration", "partenaire"}
 
 
 def _deal_pronoun(toks: list[Tok], taken: set[int]) -> list[FoundCue]:
@@ -891,7 +892,7 @@ def _deal_pronoun(toks: list[Tok], taken: set[int]) -> list[FoundCue]:
             and i + 1 not in taken
             and (made.lemma in _DEAL_MADE or made.low.rstrip("es") in ("conclu", "sign", "nou"))
             and link.low in ("avec", "par")
-            and any(t.lemma in _DEAL_NOUNS or t.low.rstrip("s") in _DEAL_NOUNS for t in toks[:i])
+            and any(t.lemma in ENDED_DEALS or t.low.rstrip("s") in ENDED_DEALS for t in toks[:i])
         ):
             taken.update((i, i + 1))
             out.append((i + 1, [i + 1], [(("conclure",), "partnership", False)]))

@@ -423,7 +423,7 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
         out.append(Ent("retailer", _slug(name), start, end, name, discovered=True))
     out += _discover_after(lex, text, folded, taken + [(e.start, e.end) for e in out])
     out += _discover_headed(lex, text, folded, taken + [(e.start, e.end) for e in out])
-    out = [e for e in out if not _speaks(text, folded, e.text)]
+    out = [e for e in out if not _speaking_person(text, folded, e.text)]
     found = _with_article(text, _everywhere(text, out, taken))
     grocery = len(lex.context.findall(folded)) >= 2 or any(e.kind == "retailer" for e in known)
     if grocery:  # grocery news: a purchase may name a grocer
@@ -887,8 +887,10 @@ def _discovery_re(lex: Lexicon) -> re.Pattern[str]:
 # A sentence that opens on a company's description, after a short adverbial at most: "La
 # start-up nantaise, qui livre…", "The grocer said…". Stores and shops are left out: "le
 # magasin" is one of a chain's shops.
+# A short adverbial before a sentence's subject: "Six ans plus tard, ", "Last year, ".
+OPENING_ADVERBIAL = r"(?:[a-z0-9]+ ){0,3}[a-z0-9]+, "
 _DESCRIBED_OPENING = re.compile(
-    r"\s*[«\"“]?\s*(?:(?:[a-z0-9]+ ){0,3}[a-z0-9]+, )?"  # "Six ans plus tard, la start-up…"
+    r"\s*[«\"“]?\s*(?:" + OPENING_ADVERBIAL + r")?"
     r"(?:la |le |l'|cette |ce |the |this )(?:jeune |petite |small |young )?"
     r"(?:start-up|startup|jeune pousse|pepite|enseigne|chaine|distributeur|epicerie"
     r"|epicier|cooperative|e-commercant|grocer|chain|retailer|e-grocer|online grocer)\b"
@@ -950,7 +952,7 @@ _SPEAKER_BEFORE = re.compile(r"[»\"”],? [a-z-]+(?: [a-z-]+)?,? $")
 _AGED = re.compile(r", \d{1,2}(?: ans| years old)?,")
 
 
-def _speaks(text: str, folded: str, name: str) -> bool:
+def _speaking_person(text: str, folded: str, name: str) -> bool:
     if " " not in name:
         return False
     for match in re.finditer(r"(?<![\w'])" + re.escape(name) + r"(?![\w])", text):

@@ -26,7 +26,7 @@ from .syntax import (
     under,
     verb_of,
 )
-from .tokens import BE, Cue, Tok
+from .tokens import BE, ENDED_DEALS, Cue, Tok
 
 # Nouns a retailer is described by ("le distributeur", "the grocer"): as a subject or an object
 # they stand for a retailer named nearby; as the active subject of a purchase they make a
@@ -101,31 +101,6 @@ MANAGEMENT = {
     "spokeswoman",
     "spokesperson",
     "boss",
-}
-
-
-# Deals whose end the press tells with the deal as subject ("L'accord a pris fin en janvier").
-ENDED_DEALS = {
-    "accord",
-    "partenariat",
-    "contrat",
-    "collaboration",
-    "alliance",
-    "experience",
-    "experimentation",
-    "essai",
-    "aventure",
-    "dispositif",
-    "test",
-    "pilote",
-    "arrangement",
-    "deal",
-    "partnership",
-    "tie-up",
-    "trial",
-    "pilot",
-    "agreement",
-    "contract",
 }
 
 

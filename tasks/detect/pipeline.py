@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 
 from .cues import competitor, find_cues, reference, words_of
-from .entities import Ent
+from .entities import OPENING_ADVERBIAL, Ent
 from .lexicon import Lexicon, fold, normalize_text
 from .model import DEALS, Detection, Mention, merge
 from .parties import (
@@ -204,7 +204,7 @@ _PRONOUN_SUBJECT = re.compile(
 # A deal opening a sentence as its subject ("Mais le contrat a été résilié", "Last year, the
 # tie-up was wound down"), after a short adverbial at most.
 _DEAL_SUBJECT = re.compile(
-    r"(?:(?:mais|puis|finalement|but|then|eventually)[ ,]+|(?:[a-z0-9]+ ){0,3}[a-z0-9]+, )?"
+    r"(?:(?:mais|puis|finalement|but|then|eventually)[ ,]+|" + OPENING_ADVERBIAL + r")?"
     r"(?:l'|le |la |the )(?:" + "|".join(sorted(ENDED_DEALS)) + r")(?![\w])"
 )
 

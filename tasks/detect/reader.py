@@ -108,13 +108,17 @@ def prepare(lex: Lexicon, text: str, lang: str, title_end: int = 0) -> Article:
     return Article(text, folded, sentences, ents, lang, speeches)
 
 
+# A subject is what a verb follows (a pronoun "le premier", an adjective "le premier
+# distributeur français" otherwise).
+_VERB_AFTER = (
+    r"(?= (?:a|aurait|avait|est|serait|etait|sera|va|ne|n'|s'|se|l'|y|lui|elle|aussi"
+    r"|has|had|is|was|would|will|said|says|did|does|[a-z]+(?:ait|aient|ed))\b)"
+)
 # "le premier … le second", "the former … the latter", standing for a pair just named; a verb
 # after it tells the pronoun from the adjective ("le premier distributeur français").
 _ORDINAL = re.compile(
     r"(?<![\w'])(?:(?:le|la) (?P<fr>premier|premiere|second|seconde|deuxieme)"
-    r"|the (?P<en>former|latter))"
-    r"(?= (?:a|aurait|avait|est|serait|etait|sera|va|ne|n'|s'|se|l'|y|lui|elle|aussi"
-    r"|has|had|is|was|would|will|said|says|did|does|[a-z]+(?:ait|aient|ed))\b)"
+    r"|the (?P<en>former|latter))" + _VERB_AFTER
 )
 # Two names joined as a pair: "Auchan et Cora", "Tesco and Asda".
 _PAIR_GAP = re.compile(r"\s*(?:et|and|ou|or|&)\s*(?:l'|le |la |les )?")
@@ -149,7 +153,7 @@ def _ordinals(text: str, folded: str, ents: list[Ent]) -> list[Ent]:
 # accepté des consignes", "Provigo … its parent company".
 _PARENT = re.compile(
     r"(?<![\w'])(?:(?:la|sa) maison mere|the parent company|its parent(?: company| group)?)"
-    + _ORDINAL.pattern[_ORDINAL.pattern.index("(?= (?:a|") :]  # a subject: a verb follows
+    + _VERB_AFTER
 )
 
 
@@ -414,7 +418,7 @@ def _tokens(
 def _verb_read_as_adjective(token: Any) -> bool:
     """The small model reads a present-tense verb right after a name as the name's adjective
     ("Amazon achète Whole Foods", "Amazon acquiert X"): a word that modifies the name just
-    before it and is no participle ("Carrefour associé", "Amazon concurrent") is the verb."""
+    before it and is no participle ("Carrefour associé") is the verb."""
     head = token.head
     return (
         token.pos_ == "ADJ"

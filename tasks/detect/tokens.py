@@ -51,6 +51,31 @@ def clause_before(toks: list[Tok], k: int) -> list[Tok]:
     return out
 
 
+# Deals whose end the press tells with the deal as subject ("L'accord a pris fin en janvier").
+ENDED_DEALS = {
+    "accord",
+    "partenariat",
+    "contrat",
+    "collaboration",
+    "alliance",
+    "experience",
+    "experimentation",
+    "essai",
+    "aventure",
+    "dispositif",
+    "test",
+    "pilote",
+    "arrangement",
+    "deal",
+    "partnership",
+    "tie-up",
+    "trial",
+    "pilot",
+    "agreement",
+    "contract",
+}
+
+
 # A cue found in a sentence before it is resolved: its first token, its tokens, and the lexicon
 # entries it matched (lemmas, status, whether it counts only under negation).
 FoundCue = tuple[int, list[int], list[tuple[tuple[str, ...], str, bool]]]
