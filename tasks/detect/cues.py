@@ -870,7 +870,7 @@ def _its_own_time(toks: list[Tok], cue: Cue) -> bool:
     return (
         cue.base in DEALS
         and k >= 2
-        and toks[k - 1].low in ("sa", "son", "its")
+        and toks[k - 1].low in _POSSESSIVES
         and toks[k - 2].low in ("avant", "apres", "depuis", "before", "after", "since")
         and not any(t.ent >= 0 for t in toks[cue.last + 1 : cue.last + 4])
     )

@@ -618,12 +618,13 @@ def _discover_after(
         start = end - len(name)
         if any(s < end and start < e for s, e in taken) or lex.names.fullmatch(folded[start:end]):
             continue
-        if re.search(r"\b(?:aux|au|en) $", folded[max(0, start - 5) : start]):
+        if _IN_PLACE.search(folded, max(0, start - 5), start):
             continue  # "le coup de tonnerre de 2017 aux États-Unis, chaque distributeur…"
         out.append(Ent("retailer", _slug(name), start, end, name, discovered=True))
     return out
 
 
+_IN_PLACE = re.compile(r"\b(?:aux|au|en) $")
 # "the Boise, Idaho-based grocer": the state after the city; with an article after the comma
 # it is an apposition ("Szybko, the Warsaw-based grocery app")
 _PLACE_BASED = re.compile(r", [A-Z][\w.-]*-based\b")
@@ -884,11 +885,11 @@ def _discovery_re(lex: Lexicon) -> re.Pattern[str]:
     return _DISCOVERY[key]
 
 
+# A short adverbial before a sentence's subject: "Six ans plus tard, ", "Last year, ".
+OPENING_ADVERBIAL = r"(?:[a-z0-9]+ ){0,3}[a-z0-9]+, "
 # A sentence that opens on a company's description, after a short adverbial at most: "La
 # start-up nantaise, qui livre…", "The grocer said…". Stores and shops are left out: "le
 # magasin" is one of a chain's shops.
-# A short adverbial before a sentence's subject: "Six ans plus tard, ", "Last year, ".
-OPENING_ADVERBIAL = r"(?:[a-z0-9]+ ){0,3}[a-z0-9]+, "
 _DESCRIBED_OPENING = re.compile(
     r"\s*[«\"“]?\s*(?:" + OPENING_ADVERBIAL + r")?"
     r"(?:la |le |l'|cette |ce |the |this )(?:jeune |petite |small |young )?"
@@ -903,9 +904,10 @@ _ROLE = (
     r"|pdg|patron|patronne|ceo|boss|analyste|analyst|gerant|gerante|dirigeante?|proprietaire"
     r"|owner|manager|m\.|mme|mr|mrs|ms"
 )
+# "», tranche Anne Roux": a verb of saying, after a quote, before its speaker
+_SAID_AFTER_QUOTE = r"[»\"”],? [a-z-]+(?: [a-z-]+)?,?"
 _PERSON_BEFORE = re.compile(
-    r"(?:(?:" + _ROLE + r")(?:,)?|\b(?:par|by)|[»\"”],? [a-z-]+(?: [a-z-]+)?,?)"
-    r" $"
+    r"(?:(?:" + _ROLE + r")(?:,)?|\b(?:par|by)|" + _SAID_AFTER_QUOTE + r") $"
 )
 _PLACE_BEFORE = re.compile(r"\b(?:a|au|en|in|near|pres de|downtown|vers) $")
 _PERSON_AFTER = re.compile(r"(?:, (?:\d{1,2}\b|" + _ROLE + r"|son |sa |its |his |her )| :)")
@@ -936,9 +938,7 @@ def named_then_described(
         if len({n for n, _ in names}) != 1:
             continue
         name, at = names[0]
-        where = [
-            m.start() for m in re.finditer(r"(?<![\w'])" + re.escape(name) + r"(?![\w])", text)
-        ]
+        where = [a for a, _ in _occurrences(text, name)]
         if len(where) < 2 or any(_person_or_place(folded, a, a + len(name)) for a in where):
             continue
         out.append(Ent("retailer", _slug(name), at, at + len(name), name, discovered=True))
@@ -946,20 +946,21 @@ def named_then_described(
     return _with_article(text, _everywhere(text, out, taken[: len(ents)])) if out else []
 
 
+def _occurrences(text: str, name: str) -> list[tuple[int, int]]:
+    """Where the name stands as whole words (not inside "l'X" or another name)."""
+    return [m.span() for m in re.finditer(r"(?<![\w'])" + re.escape(name) + r"(?![\w])", text)]
+
+
 # A name that speaks or has an age is a person's: "», tranche Julien Marchetti", "Julien
 # Marchetti, 38 ans": so is then "Julien Marchetti, l'épicier du vrac".
-_SPEAKER_BEFORE = re.compile(r"[»\"”],? [a-z-]+(?: [a-z-]+)?,? $")
-_AGED = re.compile(r", \d{1,2}(?: ans| years old)?,")
+_SPEAKER_BEFORE = re.compile(_SAID_AFTER_QUOTE + r" $")
 
 
 def _speaking_person(text: str, folded: str, name: str) -> bool:
-    if " " not in name:
-        return False
-    for match in re.finditer(r"(?<![\w'])" + re.escape(name) + r"(?![\w])", text):
-        a, b = match.span()
-        if _SPEAKER_BEFORE.search(folded, max(0, a - 30), a) or _AGED.match(text, b):
-            return True
-    return False
+    return " " in name and any(
+        _SPEAKER_BEFORE.search(folded, max(0, a - 30), a) or _AGE.match(text, b)
+        for a, b in _occurrences(text, name)
+    )
 
 
 def _person_or_place(folded: str, start: int, end: int) -> bool:

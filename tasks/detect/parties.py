@@ -26,7 +26,7 @@ from .syntax import (
     under,
     verb_of,
 )
-from .tokens import BE, ENDED_DEALS, Cue, Tok
+from .tokens import BE, ENDED_DEALS, Cue, Tok, clause_before
 
 # Nouns a retailer is described by ("le distributeur", "the grocer"): as a subject or an object
 # they stand for a retailer named nearby; as the active subject of a purchase they make a
@@ -459,13 +459,12 @@ def _described_before(toks: list[Tok], cue: Cue) -> bool:
 def _deal_before(toks: list[Tok], cue: Cue) -> bool:
     """Without a parse: "the tie-up", "its supply deal" a few words before the cue that ends it,
     in its clause ("the tie-up was quietly wound down")."""
-    for k in range(cue.first - 1, max(-1, cue.first - 5), -1):
-        tok = toks[k]
-        if tok.low in CLAUSE_ENDS or tok.low in (",", ";", ":") or tok.ent >= 0:
+    words = clause_before(toks, cue.first)
+    for n, tok in enumerate(words[:4]):
+        if tok.ent >= 0:
             return False
         if tok.lemma in ENDED_DEALS or tok.low in ENDED_DEALS:
-            before = [t.low for t in toks[max(0, k - 3) : k]]
-            return any(w in ("the", "its", "this", "that") for w in before)
+            return any(t.low in ("the", "its", "this", "that") for t in words[n + 1 : n + 4])
     return False
 
 

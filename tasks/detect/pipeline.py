@@ -386,20 +386,16 @@ def _read_relations(
         if presence == "settled":
             continue
         assigned = assign(toks, ents, cues, presence, by_press, extra, rivalry, referenced)
-        if not assigned and len(parties) == 1 and presence in ("named", "periphrase"):
-            # "Shoppers can order Morrisons groceries…, as the supermarket extends its tie-up"
+        if not assigned and len(parties) == 1:
             one = [e for e in ents if e.id in parties][:1]
-            found += _by_description(toks, cues, one, text, hedged)
-        elif (
-            not assigned
-            and len(parties) == 1
-            and presence == "paragraph"
-            and sentence.index not in plan.stand_ins
-        ):
-            # "as Dia fought off bankruptcy, the tie-up was wound down": the one retailer's deal
-            one = [e for e in ents if e.id in parties][:1]
-            ends = [c for c in cues if c.base == "ended"]
-            found += _by_description(toks, ends, one, text, hedged, deal=True)
+            if presence in ("named", "periphrase"):
+                # "Shoppers can order Morrisons groceries…, as the supermarket extends its
+                # tie-up"
+                found += _by_description(toks, cues, one, text, hedged)
+            elif presence == "paragraph" and sentence.index not in plan.stand_ins:
+                # "as Dia fought off bankruptcy, the tie-up was wound down": its one deal
+                ends = [c for c in cues if c.base == "ended"]
+                found += _by_description(toks, ends, one, text, hedged, deal=True)
         for ent, cue, rule, rep in assigned:
             rep = rep or cue_reported(toks, cue, markers)
             if "follow-up" in rule and cue.base != "denied":
