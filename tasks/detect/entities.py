@@ -476,6 +476,8 @@ def _discover_purchased(
         end = start + len(name)
         if len(name) < 4 or any(s < end and start < e for s, e in taken):
             continue
+        if _NUMBERED.match(text, end):
+            continue  # "s'offre la Ligue 1": a competition, a channel, a model, not a shop
         if lex.names.fullmatch(folded[start:end]) or lex.names.match(folded, start):
             continue
         if _holdings(lex).match(folded, start):
@@ -485,6 +487,7 @@ def _discover_purchased(
     return out
 
 
+_NUMBERED = re.compile(r" \d+\b(?![.,]\d| ?%| ?€| (?:millions?|milliards?|euros|dollars))")
 _PURCHASE: dict[int, re.Pattern[str]] = {}
 _HOLDINGS: dict[int, re.Pattern[str]] = {}
 

@@ -24,7 +24,7 @@ from .entities import Ent, discover, find_entities, named_then_described, short_
 from .lexicon import Lexicon, fold
 from .sentences import Sentence, split_sentences
 from .speakers import Speech, voices
-from .tokens import Tok, english_tokens
+from .tokens import PARTICIPLE_END, Tok, english_tokens
 
 _NLP: Any = None
 DEEP_LANGS = ("fr", "en")  # read deeply; other languages get relevance only
@@ -425,11 +425,10 @@ def _verb_read_as_adjective(token: Any) -> bool:
         and token.dep_ == "amod"
         and head.i == token.i - 1
         and head.pos_ == "PROPN"
-        and not _PARTICIPLE_END.search(token.text.lower())
+        and not PARTICIPLE_END.search(token.text.lower())
     )
 
 
-_PARTICIPLE_END = re.compile(r"(?:é|i|u)e?s?$|ante?s?$")
 _CONDITIONAL: dict[int, bool] = {}
 
 

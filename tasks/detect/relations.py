@@ -772,10 +772,27 @@ def _named_target(toks: list[Tok], cue: Cue) -> bool:
 def _bought_other(toks: list[Tok], cue: Cue, r: int) -> bool:
     """A purchase whose object is named right after it ("purchase of X", "le rachat de X")
     buys that one, not another name nearby."""
-    k = cue.last + 1
-    if cue.base != "acquired" or k + 1 >= len(toks) or toks[k].low not in ("of", "de", "d'"):
+    if cue.base != "acquired":
         return False
-    return toks[k + 1].ent >= 0 and k + 1 != r
+    k = cue.last + 1
+    if k + 1 < len(toks) and toks[k].low in ("of", "de", "d'"):
+        return toks[k + 1].ent >= 0 and k + 1 != r
+    verb = verb_of(toks, cue)
+    return any(
+        t.head == verb
+        and t.dep == "obj"
+        and t.ent < 0
+        and t.pos in ("NOUN", "PROPN")
+        and t.low not in _ANAPHORS | _STAKES
+        and toks[r].head != o
+        and comma_between(toks, o, r)
+        and not comma_between(toks, verb, o)
+        for o, t in enumerate(toks)
+    )  # "Amazon s'offre la Ligue 1, Leader Price devient Aldi": the league is what it bought
+
+
+# What a purchase takes of a company named further on ("une participation, minoritaire, dans X").
+_STAKES = {"participation", "part", "parts", "capital", "stake", "share", "shares", "%", "totalite"}
 
 
 def _conjunct_verb(toks: list[Tok], r: int, cues: list[Cue]) -> Cue | None:

@@ -6,7 +6,7 @@ the rules of :mod:`.relations`.
 from __future__ import annotations
 
 from .cues import LIST_GLUE
-from .tokens import CLAUSE_DEPS, Cue, Tok
+from .tokens import CLAUSE_DEPS, PARTICIPLE_END, Cue, Tok
 
 # Words that head a clause of their own; a path up the parse stops at them.
 PREDICATES = {"VERB", "AUX", "ADJ"}
@@ -237,10 +237,25 @@ def verb_after(toks: list[Tok], r: int) -> int | None:
     return toks[nxt].head if toks[nxt].dep.startswith(("aux", "cop")) else nxt
 
 
+def _verb_as_adjective(toks: list[Tok], r: int) -> bool:
+    """The word after the name is a present-tense verb the small model read as the name's
+    adjective ("Monoprix débarque sur Prime Now, Carrefour ferme la porte")."""
+    nxt = r + 1
+    return (
+        nxt < len(toks)
+        and toks[nxt].pos in ("ADJ", "VERB")
+        and toks[nxt].dep == "amod"
+        and toks[nxt].head == r
+        and not PARTICIPLE_END.search(toks[nxt].text.lower())
+    )
+
+
 def own_predicate(toks: list[Tok], r: int, cue: Cue) -> bool:
     """The name is the subject of a verb of its own comma segment, not the cue's verb."""
     head = toks[r].head
     pred = verb_after(toks, r)
+    if r < cue.first and _verb_as_adjective(toks, r):
+        return r + 1 not in cue.tokens  # its own verb, then a comma, then the cue's clause
     if not toks[r].dep.startswith("nsubj") and pred is not None and toks[r + 1].head >= 0:
         # "Si Monoprix a signé…, Carrefour a préféré…" however the parser hung the name: the
         # verb right after it is its own

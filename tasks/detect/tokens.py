@@ -32,6 +32,10 @@ CLAUSE_BREAK = {
 }
 
 
+# A past participle or a present one, told from a present-tense verb by its ending
+# ("associé", "racheté" against "achète", "débarque").
+PARTICIPLE_END = re.compile(r"(?:é|i|(?<!q)u)e?s?$|ante?s?$")
+
 CLAUSE_DEPS = {"conj", "parataxis", "advcl", "ccomp", "acl:relcl", "acl"}
 
 # Forms of "to be" (a passive's auxiliary, a copula), folded as the tokens' ``low`` is.
