@@ -212,11 +212,16 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
         ):
             cue.goal = cue.goal or "purpose"  # the deal is what the approach or the talks are about
         if cue.base in DEALS and any(
-            (0 < cue.first - r.first <= 10 and not _held(toks, cue.first))
+            (
+                0 < cue.first - r.first <= 10
+                and not _held(toks, cue.first)
+                and not any(t.low in CLAUSE_BREAK for t in toks[r.last + 1 : cue.first])
+            )
             or r.first - cue.last == 1
             for r in rumours
         ):
-            # "une rumeur prête à Amazon l'envie de racheter X", "takeover rumours"
+            # "une rumeur prête à Amazon l'envie de racheter X", "takeover rumours"; not "après
+            # des semaines de rumeurs, Amazon a finalisé l'acquisition de X"
             cue.goal = "intention"
     for end in [c for c in cues if c.base == "ended"]:
         for deal in [c for c in cues if c.base == "partnership" and 0 < c.first - end.last <= 4]:

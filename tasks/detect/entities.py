@@ -253,7 +253,10 @@ def _person(text: str, start: int, end: int) -> bool:
 _AGE = re.compile(r",? \d{1,2}(?: ans)?,")
 
 
-_SPOKESMAN = re.compile(r" (?:spokes(?:man|woman|person)|porte-parole)\b")
+_SPOKESMAN = re.compile(
+    r"(?:'s)? (?:spokes(?:man|woman|person)|porte-parole|managing director|chief executive|ceo"
+    r"|boss|founder|chairman|chairwoman)\b"
+)
 
 
 def _retail_context(lex: Lexicon, text: str, folded: str, start: int, end: int) -> bool:
@@ -266,7 +269,7 @@ def _retail_context(lex: Lexicon, text: str, folded: str, start: int, end: int) 
             return True
     after = folded[end : end + 70]
     if _SPOKESMAN.match(after):
-        return True  # "an Iceland spokesman": a company speaks
+        return True  # "an Iceland spokesman", "Iceland's managing director": a company's people
     if after.startswith(","):
         clause = re.split(r"[.;:!?()]", after[1:])[0]
         words = clause.split()

@@ -76,6 +76,7 @@ def cue_reported(toks: list[Tok], cue: Cue, markers: list[int]) -> bool:
     """A marker reports the cue when it stands in the cue's clause or a clause above it."""
     if cue.status == "denied":
         markers = [m for m in markers if m < cue.first]  # "denied reports that…": the object
+    markers = [m for m in markers if not _past_rumours(toks, m)]
     if not markers:
         return False
     if all(t.head < 0 for t in toks):
@@ -101,6 +102,25 @@ def cue_reported(toks: list[Tok], cue: Cue, markers: list[int]) -> bool:
             return True
         if toks[head].dep == "parataxis" and _clause_head(toks, toks[head].head) in chain:
             return True  # an incise: « … », indique le quotidien
+    return False
+
+
+# Prepositions that make rumours the time or the background of a fact ("Après des semaines de
+# rumeurs, Amazon a finalisé l'acquisition", "au terme de mois de rumeurs", "despite rumours").
+_BACKGROUND_OF = {"apres", "terme", "issue", "bout", "after", "following", "malgre", "despite"}
+_RUMOUR_NOUNS = ("rumeur", "rumour", "rumor", "specula")
+
+
+def _past_rumours(toks: list[Tok], m: int) -> bool:
+    """The marker is a rumour noun, object of a preposition of time or concession a few words
+    back (not "after a weekly reported that…": that report is the sentence's)."""
+    if not toks[m].low.startswith(_RUMOUR_NOUNS):
+        return False
+    for tok in reversed(toks[max(0, m - 6) : m]):
+        if tok.low in (",", ";", ":"):
+            return False
+        if tok.low in _BACKGROUND_OF:
+            return True
     return False
 
 
