@@ -580,7 +580,7 @@ def _trade_in_name(text: str, start: int) -> bool:
 
 
 _ARTICLES = {"the", "a", "an", "le", "la", "les", "l'", "un", "une", "des", "du", "de", "d'"}
-_FRENCH_ARTICLES = {"le", "la", "les", "des", "du", "de"}
+_FRENCH_ARTICLES = {"le", "la", "les", "l'", "des", "du", "de"}
 
 
 def _discover_after(
