@@ -777,6 +777,8 @@ def _bought_other(toks: list[Tok], cue: Cue, r: int) -> bool:
     k = cue.last + 1
     if k + 1 < len(toks) and toks[k].low in ("of", "de", "d'"):
         return toks[k + 1].ent >= 0 and k + 1 != r
+    if cue.last < r and any(t.low in _BOUGHT_BESIDE for t in toks[cue.last + 1 : r]):
+        return True  # "can buy sponsored placements next to Morrisons' ranges", "buy from X"
     verb = verb_of(toks, cue)
     return any(
         t.head == verb
@@ -791,6 +793,8 @@ def _bought_other(toks: list[Tok], cue: Cue, r: int) -> bool:
     )  # "Amazon s'offre la Ligue 1, Leader Price devient Aldi": the league is what it bought
 
 
+# Where a purchase is made, not what it takes: "buy groceries from X", "acheter chez X".
+_BOUGHT_BESIDE = {"from", "at", "next", "beside", "alongside", "chez", "aupres"}
 # What a purchase takes of a company named further on ("une participation, minoritaire, dans X").
 _STAKES = {"participation", "part", "parts", "capital", "stake", "share", "shares", "%", "totalite"}
 
