@@ -814,10 +814,18 @@ def _agent_not_actor(toks: list[Tok], verb: int) -> bool:
         and any(c.head == a and c.low in ("par", "by") for c in toks[max(0, a - 4) : a])
     ]
     return bool(agents) and not any(
-        toks[k].actor or toks[k].pos == "PRON"
+        toks[k].actor or toks[k].pos == "PRON" or (k == a and _bare_group(toks, a))
         for a in agents
         for k, t in enumerate(toks)
         if k == a or t.head == a or (t.head >= 0 and toks[t.head].head == a)
+    )
+
+
+def _bare_group(toks: list[Tok], a: int) -> bool:
+    """A bare "le groupe", "the group", naming no company: it may be the actor ("la chaîne
+    rachetée par le groupe en 2017", the actor's Whole Foods)."""
+    return toks[a].lemma in ("groupe", "group", "company") and not any(
+        t.ent >= 0 and t.head == a for t in toks
     )
 
 
