@@ -622,6 +622,14 @@ def _match_rest(
     return span
 
 
+def _long(toks: list[Tok], span: list[int]) -> bool:
+    """The cue is a state that lasted ("Longtemps, les associés ont refusé…", "had long
+    resisted"): background to what changed since."""
+    if span[0] and toks[span[0] - 1].low == "long":
+        return True
+    return any(t.low == "longtemps" and t.head in span for t in toks)
+
+
 def _resolve(
     toks: list[Tok],
     span: list[int],
@@ -706,7 +714,9 @@ def _resolve(
         modal = False
     text = " ".join(toks[k].text for k in span)
     cue = Cue(status, first, head, text, negated, conditional or modal, tokens=span, base=status)
-    cue.background = any(toks[k].plup for k in [*span, *_ancestors(toks, head, 3)])
+    cue.background = any(toks[k].plup for k in [*span, *_ancestors(toks, head, 3)]) or _long(
+        toks, span
+    )
     if negated:
         cue.rule = "negation"
     if status in ("approached", "in_talks") and not negated and _possible(toks, first, head):
