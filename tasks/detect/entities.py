@@ -390,12 +390,13 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
     for match in pattern.finditer(folded):
         # the adjectives are lowercase in the text: a capital among them starts the name
         # ("l'enseigne rochelaise Biofrais Atlantique": "Biofrais" looks like an adjective)
-        if _CAPITAL.search(text, match.start("mods"), match.start("adj")):
+        in_name = _trade_in_name(text, match.start())
+        if not in_name and _CAPITAL.search(text, match.start("mods"), match.start("adj")):
             continue  # "les dark stores de Minute Courses": the name began in the complement
         capital = _CAPITAL.search(text, match.start("adj"), match.end())
         start = capital.start() if capital else match.end()
         trade = _TRADE_NOUN.match(text, match.start())
-        if _trade_in_name(text, match.start()):
+        if in_name:
             start = match.start()  # "Grocery Outlet", "Épicerie Lemoine": the noun is the name's
         name_match = _NAME.match(text, trade.end() if trade else start)
         if not name_match:
@@ -573,10 +574,12 @@ def _trade_in_name(text: str, start: int) -> bool:
     if name is None or " " not in name.group(0).strip():
         return False  # "Épicier fin installé à Lyon": the noun alone opens the sentence
     before = text[max(0, start - 12) : start].split()
-    if before and before[-1][:1].isupper():
+    last = before[-1].lower() if before else ""
+    if before and before[-1][:1].isupper() and last not in _FRENCH_ARTICLES:
         return False  # a headline's capitals ("German Grocer Hollmann")
-    # a French article leaves the capital to the name ("avec les Épiceries Voisin")
-    return not before or before[-1] in _FRENCH_ARTICLES or before[-1].lower() not in _ARTICLES
+    # a French article leaves the capital to the name ("avec les Épiceries Voisin",
+    # "L'Épicerie du Vieux-Port")
+    return not before or last in _FRENCH_ARTICLES or last not in _ARTICLES
 
 
 _ARTICLES = {"the", "a", "an", "le", "la", "les", "l'", "un", "une", "des", "du", "de", "d'"}
@@ -884,7 +887,7 @@ def _discovery_re(lex: Lexicon) -> re.Pattern[str]:
         )
         # a complement is a common noun, not an article opening a place ("la chaîne de
         # supérettes de La Roche-sur-Yon")
-        complement = r"(?: +(?:de|d'|du|des) *(?!(?:la|le|les)\b)[a-z-]+)"
+        complement = r"(?: +(?:(?:de|du|des) +|d' *)(?!(?:la|le|les)\b)[a-z-]+)"
         adjs = r"(?P<mods>" + complement + r"{0,2})(?P<adj>(?: +" + adjective + r"){0,2})"
         media = r"(?! +(?:de|d') *(?:television|tele|radio|info|information)\b)"
         _DISCOVERY[key] = re.compile(r"(?<![\w])(?:" + nouns + r")" + media + adjs + r" +(?=[a-z])")
