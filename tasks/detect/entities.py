@@ -391,11 +391,15 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
         # the adjectives are lowercase in the text: a capital among them starts the name
         # ("l'enseigne rochelaise Biofrais Atlantique": "Biofrais" looks like an adjective)
         in_name = _trade_in_name(text, match.start())
-        if not in_name and _CAPITAL.search(text, match.start("mods"), match.start("adj")):
+        trade = _TRADE_NOUN.match(text, match.start())
+        if (
+            not in_name
+            and not (trade and trade.group("link"))
+            and _CAPITAL.search(text, match.start("mods"), match.start("adj"))
+        ):
             continue  # "les dark stores de Minute Courses": the name began in the complement
         capital = _CAPITAL.search(text, match.start("adj"), match.end())
         start = capital.start() if capital else match.end()
-        trade = _TRADE_NOUN.match(text, match.start())
         if in_name:
             start = match.start()  # "Grocery Outlet", "Épicerie Lemoine": the noun is the name's
         name_match = _NAME.match(text, trade.end() if trade else start)
@@ -575,10 +579,10 @@ def _trade_in_name(text: str, start: int) -> bool:
         return False  # "Épicier fin installé à Lyon": the noun alone opens the sentence
     before = text[max(0, start - 12) : start].split()
     last = before[-1].lower() if before else ""
-    if before and before[-1][:1].isupper() and last not in _FRENCH_ARTICLES:
+    if before and before[-1][:1].isupper() and last != "l'":
         return False  # a headline's capitals ("German Grocer Hollmann")
-    # a French article leaves the capital to the name ("avec les Épiceries Voisin",
-    # "L'Épicerie du Vieux-Port")
+    # a French article leaves the capital to the name ("avec les Épiceries Voisin"), an
+    # elided one at a sentence's start too ("L'Épicerie du Vieux-Port")
     return not before or last in _FRENCH_ARTICLES or last not in _ARTICLES
 
 
