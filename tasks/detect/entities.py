@@ -253,7 +253,7 @@ def _person(text: str, start: int, end: int) -> bool:
 _AGE = re.compile(r",? \d{1,2}(?: ans)?,")
 
 
-_SPOKESMAN = re.compile(
+_COMPANY_PEOPLE = re.compile(
     r"(?:'s)? (?:spokes(?:man|woman|person)|porte-parole|managing director|chief executive|ceo"
     r"|boss|founder|chairman|chairwoman)\b"
 )
@@ -268,7 +268,7 @@ def _retail_context(lex: Lexicon, text: str, folded: str, start: int, end: int) 
         if not re.search(r"[.,;:!?()]", tail) and len(tail.split()) <= 3:
             return True
     after = folded[end : end + 70]
-    if _SPOKESMAN.match(after):
+    if _COMPANY_PEOPLE.match(after):
         return True  # "an Iceland spokesman", "Iceland's managing director": a company's people
     if after.startswith(","):
         clause = re.split(r"[.;:!?()]", after[1:])[0]

@@ -770,8 +770,9 @@ def _named_target(toks: list[Tok], cue: Cue) -> bool:
 
 
 def _bought_other(toks: list[Tok], cue: Cue, r: int) -> bool:
-    """A purchase whose object is named right after it ("purchase of X", "le rachat de X")
-    buys that one, not another name nearby."""
+    """A purchase buys what it names, not another name nearby: the company right after it
+    ("purchase of X", "le rachat de X"), or an object of its own before a comma ("s'offre la
+    Ligue 1, Leader Price…"); one made from, at or next to a retailer buys nothing of it."""
     if cue.base != "acquired":
         return False
     k = cue.last + 1
