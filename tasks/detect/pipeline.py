@@ -29,7 +29,6 @@ from .entities import OPENING_ADVERBIAL, Ent
 from .lexicon import Lexicon, fold, normalize_text
 from .model import DEALS, Detection, Mention, merge
 from .parties import (
-    ENDED_DEALS,
     KIN_WORDS,
     MANAGEMENT,
     RETAIL_DESCRIPTIONS,
@@ -54,7 +53,7 @@ from .relevance import actor_in_title, relevant, title_end
 from .sentences import Sentence, is_aside, sentence_text
 from .speakers import speaker_at
 from .speech import cue_reported, reported_markers
-from .tokens import CLAUSE_BREAK, Cue, Tok
+from .tokens import CLAUSE_BREAK, ENDED_DEALS, Cue, Tok
 
 
 def read_article(lex: Lexicon, title: str | None, text: str, lang: str | None) -> Detection:

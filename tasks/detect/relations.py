@@ -33,7 +33,6 @@ from .lexicon import TARGET_NOUNS
 from .model import DEALS
 from .parties import (
     DEFINITE,
-    ENDED_DEALS,
     RAISING,
     RETAIL_DESCRIPTIONS,
     active_offer,
@@ -61,7 +60,16 @@ from .syntax import (
     verb_after,
     verb_of,
 )
-from .tokens import BE, CLAUSE_BREAK, DETERMINERS, LOCKERS, Cue, Tok, clause_before
+from .tokens import (
+    BE,
+    CLAUSE_BREAK,
+    DETERMINERS,
+    ENDED_DEALS,
+    LOCKERS,
+    Cue,
+    Tok,
+    clause_before,
+)
 
 _AGENTIVE = {"approached", "acquired", "rumored", "partnership", "in_talks"}
 _RESPONSES = {"declined", "denied"}
@@ -786,7 +794,7 @@ def _bought_other(toks: list[Tok], cue: Cue, r: int) -> bool:
         and t.dep == "obj"
         and t.ent < 0
         and t.pos in ("NOUN", "PROPN")
-        and t.low not in _ANAPHORS | _STAKES
+        and t.low not in _NOT_ITS_OWN
         and toks[r].head != o
         and comma_between(toks, o, r)
         and not comma_between(toks, verb, o)
@@ -798,6 +806,8 @@ def _bought_other(toks: list[Tok], cue: Cue, r: int) -> bool:
 _BOUGHT_BESIDE = {"from", "at", "next", "beside", "alongside", "chez", "aupres"}
 # What a purchase takes of a company named further on ("une participation, minoritaire, dans X").
 _STAKES = {"participation", "part", "parts", "capital", "stake", "share", "shares", "%", "totalite"}
+# An object that is no purchase of its own: a description of a company, or a stake in one.
+_NOT_ITS_OWN = _ANAPHORS | _STAKES
 
 
 def _conjunct_verb(toks: list[Tok], r: int, cues: list[Cue]) -> Cue | None:
