@@ -255,8 +255,13 @@ _AGE = re.compile(r",? \d{1,2}(?: ans)?,")
 
 _COMPANY_PEOPLE = re.compile(
     r"(?:'s)? (?:spokes(?:man|woman|person)|porte-parole|managing director|chief executive|ceo"
-    r"|boss|founder|chairman|chairwoman)\b"
+    r"|chief|boss|founder|chairman|chairwoman)\b"
 )
+
+
+_NEXT_NOUN = re.compile(r" ([a-z-]+)")
+# What a grocer's name qualifies as a noun's modifier ("Co-op groceries", "Booths shoppers").
+_TRADE_AFTER = {"groceries", "grocery", "products", "produce", "shoppers", "supermarkets"}
 
 
 def _retail_context(lex: Lexicon, text: str, folded: str, start: int, end: int) -> bool:
@@ -270,6 +275,11 @@ def _retail_context(lex: Lexicon, text: str, folded: str, start: int, end: int) 
     after = folded[end : end + 70]
     if _COMPANY_PEOPLE.match(after):
         return True  # "an Iceland spokesman", "Iceland's managing director": a company's people
+    head_noun = _NEXT_NOUN.match(after)
+    if head_noun and (
+        head_noun.group(1) in _TRADE_AFTER or lex.retail_noun_re.fullmatch(head_noun.group(1))
+    ):
+        return True  # "Co-op groceries", "Booths stores": the name qualifies its trade
     if after.startswith(","):
         clause = re.split(r"[.;:!?()]", after[1:])[0]
         words = clause.split()
@@ -631,6 +641,8 @@ def _discover_after(
         start = end - len(name)
         if any(s < end and start < e for s, e in taken) or lex.names.fullmatch(folded[start:end]):
             continue
+        if _ASKED_BY.search(folded, max(0, start - 40), start):
+            continue  # "Interrogé par l'AFP, le groupement dément": who asked, then who answers
         if _IN_PLACE.search(folded, max(0, start - 5), start):
             continue  # "le coup de tonnerre de 2017 aux États-Unis, chaque distributeur…"
         out.append(Ent("retailer", _slug(name), start, end, name, discovered=True))
@@ -638,6 +650,8 @@ def _discover_after(
 
 
 _IN_PLACE = re.compile(r"\b(?:aux|au|en) $")
+# A participle and its agent that open the sentence: the one asked, not an apposition's head
+_ASKED_BY = re.compile(r"\b[a-z]+(?:e|ee|es|ees|ed) (?:par|by) (?:l'|le |la |les )?$")
 # "the Boise, Idaho-based grocer": the state after the city; with an article after the comma
 # it is an apposition ("Szybko, the Warsaw-based grocery app")
 _PLACE_BASED = re.compile(r", [A-Z][\w.-]*-based\b")

@@ -514,11 +514,14 @@ def _talks_not_held(found: list[Mention]) -> list[Mention]:
 
 
 def _refused_deals(found: list[Mention]) -> list[Mention]:
-    """ "Nous avons décliné … l'accord aurait fait de nous un préparateur de commandes": where a
-    retailer says it refused, a deal only supposed is the one it refused."""
+    """ "Nous avons décliné … l'accord aurait fait de nous un préparateur de commandes", "une
+    publication affirme qu'Amazon a racheté X; X dément": where a retailer says it refused or
+    denies, a relation only supposed is the one it refused or denied."""
     refused = {m.retailer for m in found if m.status in ("declined", "denied") and not m.reported}
     return [
-        m for m in found if not (m.retailer in refused and m.status == "partnership" and m.reported)
+        m
+        for m in found
+        if not (m.retailer in refused and m.reported and m.status not in ("declined", "denied"))
     ]
 
 

@@ -34,6 +34,8 @@ def reported_markers(lex: Lexicon, lang: str, toks: list[Tok]) -> tuple[bool, li
         if toks[_clause_head(toks, i)].dep == "acl:relcl":
             continue
         for j in press:
+            if toks[j].head == i and toks[j].dep.startswith("nsubj"):
+                return True, positions  # "Une publication partagée … affirme que"
             if abs(j - i) <= 5 and toks[j].dep not in ("obl", "obl:arg", "iobj", "nmod"):
                 return True, positions
     return False, positions
