@@ -421,4 +421,9 @@ def _lead_company(
         named = [e for e in companies if e.end <= colon and not e.discovered]
         if len({e.id for e in named}) == 1:
             return named[0]
-    return None
+    if intro:
+        return None  # the lead ties its people to several companies: none is sure
+    # "Lemaire Primeurs tourne la page Amazon" over a lead that names no one's role: the one
+    # retailer the headline and the lead name is the one the questions are put to
+    lead = {e.id: e for e in companies if e.kind == "retailer" and e.end <= first_label}
+    return next(iter(lead.values())) if len(lead) == 1 else None
