@@ -441,6 +441,7 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
         out.append(Ent("retailer", _slug(name), start, end, name, discovered=True))
     out += _discover_after(lex, text, folded, taken + [(e.start, e.end) for e in out])
     out += _discover_headed(lex, text, folded, taken + [(e.start, e.end) for e in out])
+    out += _discover_operator(lex, text, folded, taken + [(e.start, e.end) for e in out])
     out = [e for e in out if not _speaking_person(text, folded, e.text)]
     found = _with_article(text, _everywhere(text, out, taken))
     grocery = len(lex.context.findall(folded)) >= 2 or any(e.kind == "retailer" for e in known)
@@ -473,6 +474,68 @@ def _name_words(name: str) -> list[str]:
     while words and words[-1] in {"de", "du", "des", "d'", "&"}:
         words.pop()
     return words
+
+
+# A name that runs a counted number of shops: "Bio Comptoir, qui exploite 37 magasins",
+# "Vracothèque vend des produits d'épicerie dans trois boutiques", "X operates 12 stores".
+_COUNT = (
+    r"(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze"
+    r"|(?:vingt|trente|quarante|cinquante|soixante)(?:-et-un|-[a-z]+)?"
+    r"|une (?:dizaine|quinzaine|vingtaine|trentaine|centaine) d[e']|plusieurs|several"
+    r"|a dozen|a handful of|dozens of)"
+)
+_OPERATOR = re.compile(
+    r",? (?:qui |which |that )?(?:exploite|exploitait|gere|gerait|possede|compte|detient|reunit"
+    r"|vend|vendait|tient|operates|operated|runs|ran|owns|sells)\b[^.;:!?()«»\"]{0,70}?\b"
+    + _COUNT
+    + r" ?(?:[a-z-]+ )?(?:magasins|boutiques|supermarches|superettes|epiceries|hypermarches"
+    r"|points de vente|stores|shops|supermarkets)\b"
+)
+
+
+def _discover_operator(
+    lex: Lexicon, text: str, folded: str, taken: list[tuple[int, int]]
+) -> list[Ent]:
+    """A capitalised name whose verb says it runs shops, counted: a retailer, unless the
+    article makes it a person (a role or a title before it, an age after it)."""
+    out: list[Ent] = []
+    for match in _NAME.finditer(text):
+        op = _OPERATOR.match(folded, match.end())
+        if op is None or _BRANDED.match(text, op.end()):
+            continue  # "exploite trois magasins Leclerc": a franchisee's shops, not a chain
+        words = _name_words(match.group(0))
+        name = " ".join(words)
+        start, end = match.start(), match.start() + len(name)
+        if not words or words[0] in _NAME_STOP or len(name) < 3:
+            continue
+        if any(s < end and start < e for s, e in taken) or lex.names.fullmatch(folded[start:end]):
+            continue
+        if not (
+            _CLAUSE_OPENS.search(text, max(0, start - 3), start)
+            or _HEAD_BEFORE.search(folded, max(0, start - 40), start)
+        ):
+            continue  # "le discounteur de Nuremberg, qui exploite…": the head noun runs them
+        if _AFTER_NAME.search(text, max(0, start - 30), start):
+            continue  # "based in West Des Moines, Iowa, which runs…": a place's second part
+        if any(text[a:b].startswith(name + " ") for a, b in taken):
+            continue  # "Waverley, which operates…": the short form of a name known already
+        if lex.actor_any.search(folded, start, end) or _person(text, start, end):
+            continue
+        if _person_or_place(folded, start, end) or _speaking_person(text, folded, name):
+            continue
+        out.append(Ent("retailer", _slug(name), start, end, name, discovered=True))
+    return out
+
+
+_AFTER_NAME = re.compile(r"[A-ZÀ-Þ][\w'-]*, $")
+_CLAUSE_OPENS = re.compile(r"(?:[.!?\n,»] ?|^ ?)$")
+# "le groupe familial Fabre Marché, qui exploite…": a company's noun heads the name, or
+# the name is an example ("notamment Viveco, qui exploite…")
+_HEAD_BEFORE = re.compile(
+    r"\b(?:(?:groupe|group|enseigne|chaine|distributeur|grocer|chain) (?:[a-z-]+ )?"
+    r"|(?:notamment|including|comme|dont|such as) )$"
+)
+_BRANDED = re.compile(r" (?:sous (?:l'enseigne|la bannière) )?[A-ZÀ-Þ]")
 
 
 def _discover_purchased(
