@@ -723,7 +723,7 @@ _PLACE_BASED = re.compile(r", [A-Z][\w.-]*-based\b")
 # "Zestio, la pépite du quick-commerce bordelais", "X, the fruit and vegetable delivery service".
 _QUALIFIED_AFTER = re.compile(
     r", (?:la |le |l'|une |un |the |an |a )(?:[a-z0-9-]+ ){0,4}(?:plateforme|pepite|application"
-    r"|appli|app|service|site|platform|societe|entreprise|company|marketplace|business)\b"
+    r"|appli|app|service|site|platform|societe|entreprise|company|firm|marketplace|business)\b"
 )
 
 
