@@ -187,7 +187,7 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
             and any(at < c.first and verb in _ancestors(toks, c.last, 4) for at, verb in unsigned)
         )
     ]
-    cues = [c for c in cues if not _maxim(toks, c)]
+    cues = [c for c in cues if not _maxim(toks, c) and not _none_made(toks, c)]
     cues = [c for c in cues if not (c.base == "declined" and _no_comment(toks, c, words))]
     cues = [c for c in cues if not (c.base == "declined" and _refuses_other(toks, c, index))]
     cues = [c for c in cues if not _speaks(toks, c) and not _rather_than(toks, c)]
@@ -253,6 +253,21 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
             cue.status, cue.rule = "rumored", "intention"
         kept.append(cue)
     return kept
+
+
+def _none_made(toks: list[Tok], cue: Cue) -> bool:
+    """ "Lidl n'a pas annoncé de partenariat avec Amazon": a deal noun after the partitive
+    "de" of a negated verb is a deal that does not exist, neither made nor denied."""
+    k = cue.first
+    if cue.negated or cue.base not in DEALS or k < 4 or toks[k - 1].low not in ("de", "d'"):
+        return False
+    verb = toks[k - 2]
+    before = [t.low for t in toks[max(0, k - 6) : k - 2]]
+    return (
+        verb.pos in ("VERB", "")
+        and ("pas" in before or "jamais" in before)
+        and ("ne" in before or "n'" in before)
+    )
 
 
 def _subject_of(toks: list[Tok], deal: Cue, end: Cue) -> bool:
