@@ -344,6 +344,12 @@ def _read_relations(
         by_press, markers = reported_markers(lex, article.lang, toks)
         ents = [replace(e, kind="other") if e.by_deal and e.id not in bought else e for e in ents]
         text = sentence_text(article.text, sentence)
+        # « Amazon rachète Aldi, les prix vont exploser ». with no one to say it: a claim
+        # quoted, not the newsroom's own statement
+        by_press = by_press or (
+            _UNSAID.fullmatch(text.strip()) is not None
+            and speaker_at(article.speeches, sentence.start) is None
+        )
         presence = presences[sentence.index]
         extra = carried.get(sentence.index)
         words = words_of(lex, article.lang)
@@ -453,6 +459,9 @@ _SAME_AS_BEFORE = re.compile(
     r"|\b(?:did|does|do|done|doing)\s+the\s+same\b|\bfollow(?:ed|s|ing)?\s+suit\b"
 )
 _NOT_SAME = re.compile(r"\b(?:n'|ne\b|not\b|never\b|n't\b|refus|declin|sans\b)")
+
+
+_UNSAID = re.compile(r"[«“\"][^«»“”\"]+[»”\"]\s*[.!]?")
 
 
 def _same_as_before(article: Article, found: list[Mention]) -> list[Mention]:
