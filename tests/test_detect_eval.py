@@ -96,7 +96,7 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
 @pytest.mark.parametrize(
     ("name", "mentions", "retailers", "reported", "relevance"),
     [
-        # floors just under the figures reached at the end of sessions 2 to 15 (see the notes):
+        # floors just under the figures reached at the end of sessions 2 to 17 (see the notes):
         # these sets were written blind and measured once, then read to find general rules,
         # so they guard against regressions. The held-out set (heldout.jsonl) is not here: it
         # is measured, never tuned on.
@@ -106,7 +106,7 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
         ("blind-c.jsonl", 0.95, 0.96, 0.93, 0.95),
         ("blind-d.jsonl", 0.88, 0.88, 0.93, 0.95),
         ("blind-e.jsonl", 0.88, 0.92, 0.93, 0.95),
-        ("blind-f.jsonl", 0.93, 0.93, 0.93, 0.95),
+        ("blind-f.jsonl", 0.94, 0.94, 0.93, 0.95),
         ("blind-g.jsonl", 0.91, 0.92, 0.93, 0.95),
         ("blind-h.jsonl", 0.92, 0.93, 0.93, 0.95),
         ("blind-i.jsonl", 0.95, 0.97, 0.93, 0.95),
@@ -115,13 +115,13 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
         ("blind-l.jsonl", 0.91, 0.94, 0.93, 0.95),
         ("blind-m.jsonl", 0.85, 0.92, 0.93, 0.95),
         ("blind-n.jsonl", 0.89, 0.89, 0.93, 0.95),
-        ("blind-p.jsonl", 0.86, 0.89, 0.93, 0.95),
+        ("blind-p.jsonl", 0.87, 0.90, 0.93, 0.95),
         ("blind-q.jsonl", 0.94, 0.94, 0.93, 0.95),
         ("blind-r.jsonl", 0.95, 0.95, 0.93, 0.95),
         ("blind-s.jsonl", 0.88, 0.91, 0.93, 0.95),
         ("blind-t.jsonl", 0.95, 0.97, 0.93, 0.95),
         ("blind-u.jsonl", 0.79, 0.83, 0.93, 0.95),
-        ("blind-v.jsonl", 0.84, 0.91, 0.93, 0.95),
+        ("blind-v.jsonl", 0.85, 0.92, 0.93, 0.95),
         ("blind-w.jsonl", 0.84, 0.86, 0.93, 0.95),
         ("blind-x.jsonl", 0.69, 0.77, 0.93, 0.95),
         ("blind-y.jsonl", 0.90, 0.92, 0.93, 0.95),
@@ -132,12 +132,12 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
         ("blind-ad.jsonl", 0.77, 0.80, 0.93, 0.95),
         ("blind-ae.jsonl", 0.87, 0.91, 0.93, 0.95),
         ("blind-af.jsonl", 0.86, 0.92, 0.93, 0.95),
-        ("blind-ag.jsonl", 0.80, 0.81, 0.93, 0.95),
+        ("blind-ag.jsonl", 0.81, 0.82, 0.93, 0.95),
         ("blind-ah.jsonl", 0.90, 0.90, 0.93, 0.95),
         ("blind-ai.jsonl", 0.75, 0.81, 0.93, 0.95),
-        ("blind-aj.jsonl", 0.92, 0.92, 0.93, 0.95),
+        ("blind-aj.jsonl", 0.93, 0.93, 0.93, 0.95),
         ("blind-ak.jsonl", 0.95, 0.95, 0.93, 0.95),
-        ("blind-al.jsonl", 0.80, 0.85, 0.91, 0.94),
+        ("blind-al.jsonl", 0.82, 0.88, 0.91, 0.94),
         ("blind-am.jsonl", 0.80, 0.80, 0.93, 0.94),
         ("blind-an.jsonl", 0.81, 0.92, 0.93, 0.95),
         ("blind-ao.jsonl", 0.75, 0.84, 0.93, 0.95),
@@ -146,17 +146,23 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
         ("blind-ar.jsonl", 0.88, 0.91, 0.93, 0.96),
         ("blind-as.jsonl", 0.88, 0.91, 0.93, 0.95),
         ("blind-at.jsonl", 0.97, 0.97, 0.91, 0.95),
-        ("blind-au.jsonl", 0.87, 0.89, 0.93, 0.95),
+        ("blind-au.jsonl", 0.88, 0.90, 0.93, 0.95),
         # AV press reviews and round-ups, AW marketing and e-commerce trade press, AX labour,
         # union and local-politics news: measured once in session 15, read in session 16
         ("blind-av.jsonl", 0.85, 0.90, 0.81, 0.90),
-        ("blind-aw.jsonl", 0.94, 0.95, 0.94, 0.95),
+        ("blind-aw.jsonl", 0.95, 0.97, 0.94, 0.95),
         ("blind-ax.jsonl", 0.83, 0.85, 0.93, 0.95),
-        # measured once and not read yet: AY interviews and executive portraits, AZ fact-checks
-        # and rumour tracking, BA quick-commerce and food delivery (session 16)
-        ("blind-ay.jsonl", 0.65, 0.77, 0.92, 0.90),
-        ("blind-az.jsonl", 0.63, 0.90, 0.95, 0.95),
-        ("blind-ba.jsonl", 0.78, 0.82, 0.95, 0.95),
+        # AY interviews and executive portraits, AZ fact-checks and rumour tracking, BA
+        # quick-commerce and food delivery: measured once in session 16, read in session 17
+        ("blind-ay.jsonl", 0.70, 0.82, 0.92, 0.90),
+        ("blind-az.jsonl", 0.68, 0.92, 0.95, 0.95),
+        ("blind-ba.jsonl", 0.80, 0.85, 0.95, 0.95),
+        # measured once and not read yet: BB live blogs, timelines and bullet recaps, BC
+        # investor, earnings-call and analyst coverage, BD executive profiles, appointments and
+        # obituaries (session 17)
+        ("blind-bb.jsonl", 0.83, 0.90, 0.93, 0.95),
+        ("blind-bc.jsonl", 0.79, 0.86, 0.93, 0.95),
+        ("blind-bd.jsonl", 0.62, 0.72, 0.93, 0.81),
     ],
 )
 def test_no_regression_on_blind_sets(
