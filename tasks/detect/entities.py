@@ -496,8 +496,10 @@ _OPERATOR = re.compile(
 def _discover_operator(
     lex: Lexicon, text: str, folded: str, taken: list[tuple[int, int]]
 ) -> list[Ent]:
-    """A capitalised name whose verb says it runs shops, counted: a retailer, unless the
-    article makes it a person (a role or a title before it, an age after it)."""
+    """A capitalised name whose verb says it runs shops, counted: a retailer. The name opens
+    its clause or follows a company noun (else the shops are its head noun's); it is not a
+    place's second part, the short form of a name already found, the actor, or a person (a
+    role or a title before it, an age after it); the shops carry no banner of their own."""
     out: list[Ent] = []
     for match in _NAME.finditer(text):
         op = _OPERATOR.match(folded, match.end())

@@ -303,6 +303,10 @@ _KIN_BEFORE = re.compile(
 )
 
 
+# A sentence that is only a quote: « Amazon rachète Aldi, les prix vont exploser ».
+_UNSAID = re.compile(r"[«“\"][^«»“”\"]+[»”\"]\s*[.!]?")
+
+
 def _read_relations(
     lex: Lexicon, article: Article, in_title: bool = False, titled: bool = False
 ) -> list[Mention]:
@@ -459,9 +463,6 @@ _SAME_AS_BEFORE = re.compile(
     r"|\b(?:did|does|do|done|doing)\s+the\s+same\b|\bfollow(?:ed|s|ing)?\s+suit\b"
 )
 _NOT_SAME = re.compile(r"\b(?:n'|ne\b|not\b|never\b|n't\b|refus|declin|sans\b)")
-
-
-_UNSAID = re.compile(r"[«“\"][^«»“”\"]+[»”\"]\s*[.!]?")
 
 
 def _same_as_before(article: Article, found: list[Mention]) -> list[Mention]:

@@ -411,7 +411,8 @@ def _lead_company(
     first_label: int,
 ) -> Ent | None:
     """The interviewee's company as the headline and lead introduce it: the one company whose
-    people or roles they name, or the headline's "Picard : « … »"."""
+    people or roles they name, or the headline's "Picard : « … »", or, where they name no
+    one's role, the one retailer they name."""
     intro = {e.id: e for _, e in _who(text, [], roles, people, 0, first_label)}
     if len(intro) == 1:
         return next(iter(intro.values()))
