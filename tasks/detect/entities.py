@@ -523,8 +523,8 @@ def _discover_operator(
             continue  # "Waverley, which operates…": the short form of a name known already
         if lex.actor_any.search(folded, start, end) or _person(text, start, end):
             continue
-        if _person_or_place(folded, start, end) or _speaking_person(text, folded, name):
-            continue
+        if _person_or_place(folded, start, end):
+            continue  # (a name that speaks or has an age: ``discover`` drops it for all finders)
         out.append(Ent("retailer", _slug(name), start, end, name, discovered=True))
     return out
 
