@@ -305,7 +305,9 @@ def _maxim(toks: list[Tok], cue: Cue) -> bool:
     """An infinitive opening a general statement ("Refuser Amazon par principe, c'est laisser
     la place à d'autres"): a view, not something that happened."""
     tok = toks[cue.first]
-    if tok.pos != "VERB" or tok.low != tok.lemma:
+    # the parser may read a capitalised infinitive after a quote mark as an adverb
+    infinitive = tok.pos == "VERB" or tok.low.endswith(("er", "ir", "re"))
+    if not infinitive or tok.low != tok.lemma:
         return False
     if cue.first > 0 and toks[cue.first - 1].low not in ("«", '"', "“", ":"):
         return False

@@ -371,7 +371,7 @@ def described_subject(toks: list[Tok], cue: Cue, pronoun: bool = False, deal: bo
         return False  # "Après des mois de discussions, le distributeur accueille…": the past
     for j in clause_subjects(toks, cue):
         tok = toks[j]
-        if pronoun and j == 0 and tok.dep == "nsubj" and tok.low in _SHE_HE:
+        if pronoun and _opens(toks, j) and tok.dep == "nsubj" and tok.low in _SHE_HE:
             return True
         if (
             deal
@@ -477,6 +477,20 @@ _NEW_SUBJECT = {"it", "he", "she", "they", "that", "which", "who", "we", "i"}
 
 
 _SHE_HE = {"elle", "il", "celle-ci", "celui-ci", "celle", "celui"}  # "celle-ci" split
+
+
+def _opens(toks: list[Tok], j: int) -> bool:
+    """Token ``j`` opens the sentence, or follows a short opening adverbial and its comma
+    ("En 2016, il avait fermé la porte")."""
+    if j == 0:
+        return True
+    return (
+        j <= 6
+        and toks[j - 1].low == ","
+        and not any(t.pos in ("VERB", "AUX") or t.ent >= 0 for t in toks[: j - 1])
+    )
+
+
 _THIS = {"ce", "cette"}
 
 

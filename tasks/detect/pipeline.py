@@ -156,15 +156,20 @@ def _plan(lex: Lexicon, article: Article, topic: Ent | None, in_title: bool = Fa
                 if _DESCRIPTION.search(*segment):
                     plan.stand_ins.add(sentence.index)  # "Le distributeur avait démenti"
             elif topic is not None and any(e.kind == "actor" for e in ents):
-                if not lex.retail_noun_re.search(article.folded, sentence.start, sentence.end):
+                segment = (article.folded, sentence.start, sentence.end)
+                if not lex.retail_noun_re.search(*segment) and not _DESCRIPTION.search(*segment):
                     continue
-                plan.topical.add(sentence.index)
+                plan.topical.add(sentence.index)  # "a contacté l'entreprise familiale"
             elif _DESCRIPTION.search(article.folded, sentence.start, sentence.end) and (
-                antecedent := _antecedent(article, sentence) or headline
+                antecedent := _antecedent(article, sentence)
+                or headline
+                or (topic if _actor_named(lex, article, sentence) else None)
             ):
                 # "Selon nos informations, l'enseigne de produits frais serait en discussions
                 # avec l'américain": the retailer named last, a few sentences up, or else the
-                # one retailer of the headline ("Casino : ce qu'il reste de l'alliance…")
+                # one retailer of the headline ("Casino : ce qu'il reste de l'alliance…"), or
+                # the article's topic retailer where the sentence names the actor ("Le géant
+                # américain a contacté l'entreprise familiale")
                 plan.carried[sentence.index] = [antecedent]
                 plan.stand_ins.add(sentence.index)
             else:
@@ -180,6 +185,11 @@ def _plan(lex: Lexicon, article: Article, topic: Ent | None, in_title: bool = Fa
             plan.picked.append(sentence)
             plan.presences[sentence.index] = presence
     return plan
+
+
+def _actor_named(lex: Lexicon, article: Article, sentence: Sentence) -> bool:
+    """The sentence names the actor, or a description or pronoun of it."""
+    return actor_presence(lex, article, sentence.index) in ("named", "periphrase", "pronoun")
 
 
 def _answers(lex: Lexicon, article: Article, sentence: Sentence) -> bool:
@@ -366,7 +376,11 @@ def _read_relations(
             continue
         if sentence.index in topical and topic is not None:
             found += _topical(lex, toks, cues, topic, text, by_press, markers)
+            # "En 2016, il avait fermé la porte à Amazon": in the article about one retailer,
+            # a pronoun answering the actor is that retailer (or the head who speaks for it)
+            answers = [c for c in cues if c.base in ("declined", "denied")]
             found += _by_description(toks, cues, [topic], text, hedged)
+            found += _by_description(toks, answers, [topic], text, hedged, pronoun=True)
             continue
         found += _on_record(lex, toks, ents, cues, text)
         parties, qualifiers = _retailers(toks, ents)
@@ -648,20 +662,35 @@ def _with_another(toks: list[Tok], cue: Cue) -> bool:
 
 def _own_words(toks: list[Tok], cues: list[Cue], speaker: Ent, text: str) -> list[Mention]:
     """In a retailer's own words, a deal "with the actor" whose holder goes unsaid is the
-    speaker's ("Le partenariat avec Amazon a pris fin", says Picard's director)."""
-    held = any(
-        (t.lemma in _DEAL_NOUNS or t.low in _DEAL_NOUNS)
-        and any(toks[k].actor for k in range(i + 2, min(len(toks), i + 4)))
-        and toks[i + 1].low in ("avec", "with")
+    speaker's ("Le partenariat avec Amazon a pris fin", says Picard's director), and so is
+    the deal it denies ("Il n'y a aucune discussion avec Amazon")."""
+    with_actor = {
+        word
         for i, t in enumerate(toks[:-2])
-    )
-    if not held:
-        return []
-    return [
-        Mention(speaker.id, cue.status, cue.conditional, text, False, cue.text, "lemma+own-words")
-        for cue in cues
-        if cue.status in ("partnership", "ended", "in_talks") and not cue.negated and not cue.goal
-    ]
+        for word in (t.lemma, t.low)
+        if any(toks[k].actor for k in range(i + 2, min(len(toks), i + 4)))
+        and toks[i + 1].low in ("avec", "with")
+    }
+    out = []
+    for cue in cues:
+        if cue.goal:
+            continue
+        if cue.status in ("partnership", "ended", "in_talks") and not cue.negated:
+            nouns = _DEAL_NOUNS
+        elif cue.status == "denied":
+            nouns = _DEAL_NOUNS | _TALKS_NOUNS  # "aucune discussion avec Amazon"
+        else:
+            continue
+        if with_actor & nouns:
+            rule = "lemma+own-words"
+            out.append(
+                Mention(speaker.id, cue.status, cue.conditional, text, False, cue.text, rule)
+            )
+    return out
+
+
+_TALKS_NOUNS = {"discussion", "negociation", "contact", "talks", "negotiation"}
+_OWN_WORDS = "lemma+own-words"
 
 
 _DESCRIBED = {
@@ -1012,12 +1041,19 @@ def _fold_groups(lex: Lexicon, article: Article, found: list[Mention]) -> list[M
 
 
 def _topic_retailer(article: Article) -> Ent | None:
-    """The retailer the article is about: named at least twice, more often than any other."""
+    """The retailer the article is about: named at least twice, more often than any other. A
+    retailer found by its apposition is the topic only where the article names no other (the
+    family grocer of a founder's obituary, "les supermarchés Ravel")."""
     counts: dict[str, list[Ent]] = {}
     for e in article.ents:
-        if e.kind == "retailer" and not e.discovered and not e.voice:
+        if e.kind == "retailer" and not e.voice:
             counts.setdefault(e.id, []).append(e)
-    ranked = sorted(counts.values(), key=len, reverse=True)
+    if len(counts) == 1 and next(iter(counts.values()))[0].discovered:
+        ranked = list(counts.values())
+    else:
+        ranked = sorted(
+            (ents for ents in counts.values() if not ents[0].discovered), key=len, reverse=True
+        )
     if not ranked or len(ranked[0]) < 2 or (len(ranked) > 1 and len(ranked[1]) == len(ranked[0])):
         return None
     return ranked[0][0]

@@ -412,7 +412,41 @@ def _tokens(
     for i, tok in enumerate(toks):
         if tok.low in _IMPERFECT_AUX and tok.dep.startswith("aux"):
             toks[tok.head if tok.head >= 0 else i].plup = True  # "avait racheté", "s'était heurté"
+    _unhang_adverbials(toks)
     return toks
+
+
+# Sentence adverbials made of a preposition and a noun ("en effet", "en fait", "de fait").
+_ADVERBIALS = {
+    ("en", "effet"),
+    ("en", "fait"),
+    ("de", "fait"),
+    ("en", "outre"),
+    ("en", "revanche"),
+    ("en", "realite"),
+    ("par", "ailleurs"),
+    ("du", "reste"),
+}
+
+
+def _unhang_adverbials(toks: list[Tok]) -> None:
+    """The parser may read "en effet" as the predicate ("l'enseigne serait en effet en
+    discussions": subject and copula hung on "effet", the talks its modifier): the phrase
+    after it takes back the predicate's place, and the adverbial becomes its modifier."""
+    for i in range(1, len(toks)):
+        if (toks[i - 1].low, toks[i].low) not in _ADVERBIALS or toks[i - 1].head != i:
+            continue
+        kids = [k for k, t in enumerate(toks) if t.head == i and k != i - 1]
+        if not any(toks[k].dep in ("cop", "nsubj", "aux") for k in kids):
+            continue
+        pred = next((k for k in kids if k > i and toks[k].dep in ("nmod", "obl", "obl:mod")), None)
+        if pred is None:
+            continue
+        toks[pred].head, toks[pred].dep = toks[i].head, toks[i].dep
+        for k in kids:
+            if k != pred:
+                toks[k].head = pred
+        toks[i].head, toks[i].dep = pred, "advmod"
 
 
 def _verb_read_as_adjective(token: Any) -> bool:

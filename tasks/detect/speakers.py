@@ -39,7 +39,8 @@ _ROLE = re.compile(
     r"|gerant(?:e)?|dirigeant(?:e)?|numero (?:un|deux)|secretaire general(?:e)?|adherent(?:e)?"
     r"|chief executive|chief [a-z]+ officer|ceo|cfo|coo|boss|head|spokes(?:man|woman|person)"
     r"|founder|co-founder|chairman|chairwoman|chair|managing director|director|executive"
-    r"|president|owner|proprietaire)(?![\w-])"
+    r"|president|owner|proprietaire|associe(?:e)?|a la tete|dirige|dirigeait|runs|ran|heads)"
+    r"(?![\w-])"
 )
 # What may stand between a role and its company: "directrice du commerce en ligne de".
 _ROLE_GAP = re.compile(r"[^.;:,!?«»\"()\n]{0,60}?(?:\bde |\bd'|\bdu |\bdes |\bchez |\bof |\bat )$")
@@ -91,8 +92,10 @@ def voices(
             speaker = _posted_by(text, folded, sentences, roles, people, end)
         if speaker is None and _PRONOUN_SAID.search(folded, end, end + 40):
             # "raconte-t-il": the speaker of the quote before, or the person named last
-            named = _who(text, [], roles, people, max(0, start - _PRONOUN_REACH), start)
-            speaker = last or (named[-1][1] if named else None)
+            reach = max(0, start - _PRONOUN_REACH)
+            named = _who(text, [], roles, people, reach, start)
+            profiled = _profiled(text, companies, people, reach, start)
+            speaker = last or (named[-1][1] if named else profiled)
         if speaker is not None:
             last = speaker
             if not any(a <= start < b for a, b in covered):
@@ -107,6 +110,23 @@ def voices(
                 continue  # "the US"
             out.append(_voice(text, speech.speaker, match.start(), match.end()))
     return out, [s for s in speeches if not s.addressed]
+
+
+def _profiled(
+    text: str, companies: list[Ent], people: dict[str, Ent], start: int, end: int
+) -> Ent | None:
+    """The company of the one person the article ties to a company (a profile: "Stéphanie
+    Guern, la patronne du drive chez Leclerc"), for a pronoun attribution far from any name,
+    unless someone else is named in between."""
+    full = {name: company for name, company in people.items() if " " in name and "." not in name}
+    if len(full) != 1:
+        return None
+    for match in _PERSON.finditer(text, start, end):
+        if match.group(0) not in people and not any(
+            e.start < match.end() and match.start() < e.end for e in companies
+        ):
+            return None  # "Sur Amazon" is no one
+    return next(iter(full.values()))
 
 
 def speaker_at(speeches: list[Speech], pos: int) -> Ent | None:
@@ -141,6 +161,13 @@ def _roles(folded: str, companies: list[Ent]) -> list[_Role]:
     return out
 
 
+# Between a name and its role: "Hélène Marchadier, directrice…", "Stéphanie Guern, 47 ans,
+# dirige…"
+_BEFORE_ROLE = re.compile(
+    r",? (?:\d{2} (?:ans|years old), )?(?:(?:le|la|l'|the|a|an|son|sa)\s?)?(?:\w+ ){0,2}"
+)
+
+
 def _people(text: str, sentences: list[Sentence], roles: list[_Role]) -> dict[str, Ent]:
     """Named people tied to a company, by full name, surname and initials."""
     people: dict[str, Ent] = {}
@@ -150,10 +177,7 @@ def _people(text: str, sentences: list[Sentence], roles: list[_Role]) -> dict[st
             continue
         found = None
         for match in _PERSON.finditer(text, sentence.start, sentence.end):
-            if match.end() <= role.start and re.fullmatch(
-                r",? (?:(?:le|la|l'|the|a|an|son|sa)\s?)?(?:\w+ ){0,2}",
-                text[match.end() : role.start],
-            ):
+            if match.end() <= role.start and _BEFORE_ROLE.fullmatch(text, match.end(), role.start):
                 found = match  # "Hélène Marchadier, directrice … de Système U"
             elif match.start() >= role.end and re.fullmatch(
                 r"(?:[^.;:«»\"()\n,]{0,30},)? ?", text[role.end : match.start()]
