@@ -443,6 +443,8 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
     out += _discover_headed(lex, text, folded, taken + [(e.start, e.end) for e in out])
     out += _discover_operator(lex, text, folded, taken + [(e.start, e.end) for e in out])
     out = [e for e in out if not _speaking_person(text, folded, e.text)]
+    # "dix-neuf supermarchés dans le Morbihan, une centrale…": a region, not the central
+    out = [e for e in out if not _IN_REGION.search(folded, max(0, e.start - 10), e.start)]
     found = _with_article(text, _everywhere(text, out, taken))
     grocery = len(lex.context.findall(folded)) >= 2 or any(e.kind == "retailer" for e in known)
     if grocery:  # grocery news: a purchase may name a grocer
@@ -451,6 +453,7 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
     return found
 
 
+_IN_REGION = re.compile(r"\bdans (?:le|la|les) $")
 # A French place name joins its words by hyphens around a particle ("Hauts-de-France",
 # "Saint-Jean-sur-Richelieu", "Aix-en-Provence"); shop names do not.
 _PLACE_NAME = re.compile(r"\w-(?:de|du|des|sur|sous|en|les|lès|la|le|d')-?\w")
@@ -479,14 +482,16 @@ def _name_words(name: str) -> list[str]:
 # A name that runs a counted number of shops: "Bio Comptoir, qui exploite 37 magasins",
 # "Vracothèque vend des produits d'épicerie dans trois boutiques", "X operates 12 stores".
 _COUNT = (
-    r"(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze"
+    r"(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze"
+    r"|seize|cent"
     r"|(?:vingt|trente|quarante|cinquante|soixante)(?:-et-un|-[a-z]+)?"
     r"|une (?:dizaine|quinzaine|vingtaine|trentaine|centaine) d[e']|plusieurs|several"
     r"|a dozen|a handful of|dozens of)"
 )
 _OPERATOR = re.compile(
     r",? (?:qui |which |that )?(?:exploite|exploitait|gere|gerait|possede|compte|detient|reunit"
-    r"|vend|vendait|tient|operates|operated|runs|ran|owns|sells)\b[^.;:!?()«»\"]{0,70}?\b"
+    r"|vend|vendait|tient|operates|operated|runs|ran|owns|sells|c'est|c'etait)\b"
+    r"[^.;:!?()«»\"]{0,70}?\b"
     + _COUNT
     + r" ?(?:[a-z-]+ )?(?:magasins|boutiques|supermarches|superettes|epiceries|hypermarches"
     r"|points de vente|stores|shops|supermarkets)\b"
