@@ -474,8 +474,20 @@ def competitor(toks: list[Tok], r: int, words: _Words) -> bool:
             ):
                 return False  # an apposition names the party
             break
+    if head < 0 and r > 0 and toks[r - 1].low in words.competition and _acts(toks, r + 1):
+        return False  # unparsed "after rival Morrisons signed a supply deal": the rival acts
     near = toks[max(0, r - 3) : r] + ([toks[head]] if head >= 0 else [])
     return any(t.lemma in words.competition or t.low in words.competition for t in near)
+
+
+def _acts(toks: list[Tok], k: int) -> bool:
+    """Without a parse, the token at ``k`` reads as the finite verb of the name before it."""
+    if k >= len(toks):
+        return False
+    low = toks[k].low
+    return low in ("has", "had", "is", "was", "will", "would") or (
+        low.endswith("ed") and len(low) > 4
+    )
 
 
 # A reference word that may also introduce examples after a noun ("des enseignes comme Cora").
