@@ -96,7 +96,7 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
 @pytest.mark.parametrize(
     ("name", "mentions", "retailers", "reported", "relevance"),
     [
-        # floors just under the figures reached at the end of sessions 2 to 17 (see the notes):
+        # floors just under the figures reached at the end of sessions 2 to 18 (see the notes):
         # these sets were written blind and measured once, then read to find general rules,
         # so they guard against regressions. The held-out set (heldout.jsonl) is not here: it
         # is measured, never tuned on.
@@ -108,7 +108,7 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
         ("blind-e.jsonl", 0.88, 0.92, 0.93, 0.95),
         ("blind-f.jsonl", 0.94, 0.94, 0.93, 0.95),
         ("blind-g.jsonl", 0.91, 0.92, 0.93, 0.95),
-        ("blind-h.jsonl", 0.92, 0.93, 0.93, 0.95),
+        ("blind-h.jsonl", 0.93, 0.94, 0.93, 0.95),
         ("blind-i.jsonl", 0.95, 0.97, 0.93, 0.95),
         ("blind-j.jsonl", 0.95, 0.95, 0.93, 0.95),
         ("blind-k.jsonl", 0.93, 0.93, 0.93, 0.95),
@@ -127,14 +127,14 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
         ("blind-y.jsonl", 0.90, 0.92, 0.93, 0.95),
         ("blind-z.jsonl", 0.84, 0.86, 0.93, 0.95),
         ("blind-aa.jsonl", 0.95, 0.99, 0.93, 0.95),
-        ("blind-ab.jsonl", 0.83, 0.87, 0.93, 0.95),
+        ("blind-ab.jsonl", 0.84, 0.87, 0.93, 0.95),
         ("blind-ac.jsonl", 0.76, 0.77, 0.93, 0.95),
         ("blind-ad.jsonl", 0.77, 0.80, 0.93, 0.95),
         ("blind-ae.jsonl", 0.87, 0.91, 0.93, 0.95),
         ("blind-af.jsonl", 0.86, 0.92, 0.93, 0.95),
         ("blind-ag.jsonl", 0.81, 0.82, 0.93, 0.95),
         ("blind-ah.jsonl", 0.90, 0.90, 0.93, 0.95),
-        ("blind-ai.jsonl", 0.75, 0.81, 0.93, 0.95),
+        ("blind-ai.jsonl", 0.77, 0.82, 0.93, 0.95),
         ("blind-aj.jsonl", 0.93, 0.93, 0.93, 0.95),
         ("blind-ak.jsonl", 0.95, 0.95, 0.93, 0.95),
         ("blind-al.jsonl", 0.82, 0.88, 0.91, 0.94),
@@ -157,12 +157,18 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
         ("blind-ay.jsonl", 0.70, 0.82, 0.92, 0.90),
         ("blind-az.jsonl", 0.68, 0.92, 0.95, 0.95),
         ("blind-ba.jsonl", 0.80, 0.85, 0.95, 0.95),
-        # measured once and not read yet: BB live blogs, timelines and bullet recaps, BC
-        # investor, earnings-call and analyst coverage, BD executive profiles, appointments and
-        # obituaries (session 17)
+        # BB live blogs, timelines and bullet recaps, BC investor, earnings-call and analyst
+        # coverage, BD executive profiles, appointments and obituaries: measured once in
+        # session 17, read in session 18 (BD fully, BB and BC their lists of misses)
         ("blind-bb.jsonl", 0.83, 0.90, 0.93, 0.95),
-        ("blind-bc.jsonl", 0.79, 0.86, 0.93, 0.95),
-        ("blind-bd.jsonl", 0.62, 0.72, 0.93, 0.81),
+        ("blind-bc.jsonl", 0.80, 0.88, 0.92, 0.95),
+        ("blind-bd.jsonl", 0.81, 0.87, 0.93, 0.96),
+        # measured once and not read yet: BE social-media posts and newsletters, BF supplier,
+        # brand and manufacturer news, BG sector studies, rankings and translated foreign wire
+        # (session 18)
+        ("blind-be.jsonl", 0.64, 0.77, 0.95, 0.95),
+        ("blind-bf.jsonl", 0.74, 0.79, 0.95, 0.95),
+        ("blind-bg.jsonl", 0.83, 0.85, 0.93, 0.98),
     ],
 )
 def test_no_regression_on_blind_sets(
