@@ -379,7 +379,8 @@ def _read_relations(
             # "En 2016, il avait fermé la porte à Amazon": in the article about one retailer,
             # a pronoun answering the actor is that retailer (or the head who speaks for it)
             answers = [c for c in cues if c.base in ("declined", "denied")]
-            found += _by_description(toks, cues, [topic], text, hedged)
+            others = [c for c in cues if c not in answers]
+            found += _by_description(toks, others, [topic], text, hedged)
             found += _by_description(toks, answers, [topic], text, hedged, pronoun=True)
             continue
         found += _on_record(lex, toks, ents, cues, text)
@@ -690,7 +691,6 @@ def _own_words(toks: list[Tok], cues: list[Cue], speaker: Ent, text: str) -> lis
 
 
 _TALKS_NOUNS = {"discussion", "negociation", "contact", "talks", "negotiation"}
-_OWN_WORDS = "lemma+own-words"
 
 
 _DESCRIBED = {
