@@ -443,8 +443,6 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
     out += _discover_headed(lex, text, folded, taken + [(e.start, e.end) for e in out])
     out += _discover_operator(lex, text, folded, taken + [(e.start, e.end) for e in out])
     out = [e for e in out if not _speaking_person(text, folded, e.text)]
-    # "dix-neuf supermarchés dans le Morbihan, une centrale…": a region, not the central
-    out = [e for e in out if not _IN_REGION.search(folded, max(0, e.start - 10), e.start)]
     found = _with_article(text, _everywhere(text, out, taken))
     grocery = len(lex.context.findall(folded)) >= 2 or any(e.kind == "retailer" for e in known)
     if grocery:  # grocery news: a purchase may name a grocer
@@ -453,7 +451,6 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
     return found
 
 
-_IN_REGION = re.compile(r"\bdans (?:le|la|les) $")
 # A French place name joins its words by hyphens around a particle ("Hauts-de-France",
 # "Saint-Jean-sur-Richelieu", "Aix-en-Provence"); shop names do not.
 _PLACE_NAME = re.compile(r"\w-(?:de|du|des|sur|sous|en|les|lès|la|le|d')-?\w")
@@ -713,13 +710,15 @@ def _discover_after(
             continue
         if _ASKED_BY.search(folded, max(0, start - 40), start):
             continue  # "Interrogé par l'AFP, le groupement dément": who asked, then who answers
-        if _IN_PLACE.search(folded, max(0, start - 5), start):
-            continue  # "le coup de tonnerre de 2017 aux États-Unis, chaque distributeur…"
+        if _IN_PLACE.search(folded, max(0, start - 10), start):
+            # "le coup de tonnerre de 2017 aux États-Unis, chaque distributeur…", "dix-neuf
+            # supermarchés dans le Morbihan, une centrale d'achat…": a place, not the company
+            continue
         out.append(Ent("retailer", _slug(name), start, end, name, discovered=True))
     return out
 
 
-_IN_PLACE = re.compile(r"\b(?:aux|au|en) $")
+_IN_PLACE = re.compile(r"\b(?:aux|au|en|dans (?:le|la|les)) $")
 # A participle and its agent that open the sentence: the one asked, not an apposition's head
 _ASKED_BY = re.compile(r"\b[a-z]+(?:e|ee|es|ees|ed) (?:par|by) (?:l'|le |la |les )?$")
 # "the Boise, Idaho-based grocer": the state after the city; with an article after the comma

@@ -94,8 +94,10 @@ def voices(
             # "raconte-t-il": the speaker of the quote before, or the person named last
             reach = max(0, start - _PRONOUN_REACH)
             named = _who(text, [], roles, people, reach, start)
-            profiled = _profiled(text, companies, people, reach, start)
-            speaker = last or (named[-1][1] if named else profiled)
+            if last is not None or named:
+                speaker = last or named[-1][1]
+            else:  # no one in reach: the profiled person, where the article has one
+                speaker = _profiled(text, companies, people, reach, start)
         if speaker is not None:
             last = speaker
             if not any(a <= start < b for a, b in covered):
