@@ -515,7 +515,7 @@ def reference(toks: list[Tok], r: int, words: _Words) -> bool:
         head = toks[n].head
         return (
             head >= 0
-            and toks[n].dep.startswith("nmod")
+            and (toks[n].dep.startswith("nmod") or toks[n].dep == "dep")
             and toks[head].lemma in words.reference - _EXEMPLIFYING
         )
     j = r - 1

@@ -792,6 +792,8 @@ def _about_other(toks: list[Tok], cue: Cue) -> bool:
         return True  # "Lidl et Aldi ne vendent pas en ligne": no answer to anyone
     if _agent_not_actor(toks, cue.first):
         return True
+    if cue.negated and cue.status == "denied" and _goods_offered(toks, cue.last):
+        return True  # "n'a jamais proposé de service de retrait": no offer made to anyone
     if cue.base == "partnership" and toks[cue.last].lemma in ("investir", "invest"):
         span = range(cue.last + 1, min(len(toks), cue.last + 4))
         into = next((k for k in span if toks[k].low in ("dans", "in")), None)
@@ -826,6 +828,47 @@ def _about_other(toks: list[Tok], cue: Cue) -> bool:
 
 # Whose hands a retailer passes into ("sous pavillon américain", "dans le giron d'Amazon").
 _HANDS = {"pavillon", "controle", "giron"}
+
+
+# What an offer made or not bears on when it is an approach: a deal, talks, or a takeover.
+_PROPOSALS = {
+    "rachat",
+    "reprise",
+    "acquisition",
+    "fusion",
+    "rapprochement",
+    "participation",
+    "mariage",
+    "investissement",
+}
+
+
+def _goods_offered(toks: list[Tok], verb: int) -> bool:
+    """What the verb of offering offers is goods or a service ("n'a jamais proposé de service
+    de retrait", "des produits frais que le service d'Amazon n'offre pas"): a trade not made,
+    not an approach denied. "ne nous a rien proposé", "proposé de racheter" stay denials."""
+    if toks[verb].lemma not in ("proposer", "offrir"):
+        return False
+    thing = next(
+        (
+            k
+            for k, t in enumerate(toks)
+            if t.head == verb and t.dep in ("obj", "obl:arg") and t.pos == "NOUN"
+        ),
+        None,
+    )
+    if thing is None:  # a relative clause: the noun before its "que"
+        for k in range(verb - 1, max(0, verb - 11), -1):
+            if toks[k].low in ("que", "qu'"):
+                j = k - 1 if toks[k - 1].pos != "ADJ" else k - 2
+                thing = j if j >= 0 and toks[j].pos == "NOUN" else None
+                break
+            if toks[k].low in CLAUSE_BREAK:
+                break
+    if thing is None:
+        return False
+    offered = {toks[thing].lemma, toks[thing].low}
+    return not offered & (_PROPOSALS | _DEAL_NOUNS | _TALKS_NOUNS | _OFFERS)
 
 
 def _into_actor(toks: list[Tok], cue: Cue) -> bool:

@@ -412,6 +412,8 @@ def _responders(toks: list[Tok], kinds: dict[int, str], cue: Cue, parsed: bool) 
         return "all"
     if any(kinds.get(j) == "retailer" for j in subjects):
         return "named"
+    if cue.status == "denied" and cue.negated and any(kinds.get(j) == "actor" for j in subjects):
+        return "named"  # "Amazon n'a jamais approché Système U": the one it never approached
     if any(j in kinds for j in subjects):
         return "other"
     if any(
