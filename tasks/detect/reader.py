@@ -392,6 +392,9 @@ def _tokens(
             token.pos_ = "VERB"  # the verb's rule lemma ("achète" → acheter), the parse kept
             lemma = _lemma(lemmatizer, token)
             token.pos_ = pos
+        elif _verb_read_as_adverb(token):
+            token.pos_ = pos = "VERB"  # "l'enseigne dément formellement les bruits"
+            lemma = _lemma(lemmatizer, token)
         else:
             lemma = _lemma(lemmatizer, token) if _worth(pos, low, worth) else low
         tok = Tok(
@@ -461,6 +464,12 @@ def _verb_read_as_adjective(token: Any) -> bool:
         and head.pos_ == "PROPN"
         and not PARTICIPLE_END.search(token.text.lower())
     )
+
+
+def _verb_read_as_adverb(token: Any) -> bool:
+    """An "adverb" with a subject or an object of its own is a verb the tagger misread
+    ("l'enseigne dément formellement les bruits")."""
+    return token.pos_ == "ADV" and any(c.dep_ in ("nsubj", "obj") for c in token.children)
 
 
 _CONDITIONAL: dict[int, bool] = {}
