@@ -474,10 +474,27 @@ def competitor(toks: list[Tok], r: int, words: _Words) -> bool:
             ):
                 return False  # an apposition names the party
             break
-    if head < 0 and r > 0 and toks[r - 1].low in words.competition and _acts(toks, r + 1):
+    if head < 0 and _rivals_act(toks, r, words):
         return False  # unparsed "after rival Morrisons signed a supply deal": the rival acts
     near = toks[max(0, r - 3) : r] + ([toks[head]] if head >= 0 else [])
     return any(t.lemma in words.competition or t.low in words.competition for t in near)
+
+
+def _rivals_act(toks: list[Tok], r: int, words: _Words) -> bool:
+    """Unparsed, a bare "rival(s)" before the name (or the list it opens) whose verb follows
+    the list: "after rival Morrisons signed…", "Rivals Morrisons and the Co-op have both
+    expanded…"."""
+    n = r - 1
+    while n >= 0 and (toks[n].ent >= 0 or toks[n].low in LIST_GLUE or toks[n].low == "the"):
+        n -= 1
+    if n < 0 or toks[n].low not in words.competition:
+        return False
+    k = r + 1
+    while k < len(toks) and (toks[k].ent >= 0 or toks[k].low in LIST_GLUE or toks[k].low == "the"):
+        k += 1
+    if k < len(toks) and toks[k].low in ("both", "all", "also"):
+        k += 1
+    return _acts(toks, k) or (k < len(toks) and toks[k].low in ("have", "are", "were"))
 
 
 def _acts(toks: list[Tok], k: int) -> bool:

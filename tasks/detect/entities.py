@@ -73,6 +73,26 @@ _STARTERS = {
     "même",
     "alors",
     "pourtant",
+    # capitalised at a sentence's start, no first name: "Rivals Morrisons and the Co-op…"
+    "rival",
+    "rivals",
+    "concurrent",
+    "concurrents",
+    "unlike",
+    "after",
+    "before",
+    "since",
+    "while",
+    "when",
+    "as",
+    "if",
+    "both",
+    "neither",
+    "only",
+    "even",
+    "including",
+    "besides",
+    "meanwhile",
 }
 _ENUM_GAP = re.compile(r"^\s*(?:,|;|/|&|\bet\b|\bou\b|\band\b|\bor\b|,\s*(?:et|and|ou|or)\b)\s*$")
 _WORD = re.compile(r"[\w.'&-]+")
