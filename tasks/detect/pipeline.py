@@ -792,6 +792,8 @@ def _about_other(toks: list[Tok], cue: Cue) -> bool:
         return True  # "Lidl et Aldi ne vendent pas en ligne": no answer to anyone
     if _agent_not_actor(toks, cue.first):
         return True
+    if cue.negated and cue.status == "declined" and _actors_own(toks, cue):
+        return True  # "none of which fits Amazon's plans": the actor's plans, no refusal
     if cue.negated and cue.status == "denied" and _goods_offered(toks, cue.last):
         return True  # "n'a jamais proposé de service de retrait": no offer made to anyone
     if cue.base == "partnership" and toks[cue.last].lemma in ("investir", "invest"):
@@ -841,6 +843,14 @@ _PROPOSALS = {
     "mariage",
     "investissement",
 }
+
+
+def _actors_own(toks: list[Tok], cue: Cue) -> bool:
+    """The wish or plan is the actor's ("Amazon's plans", "les projets d'Amazon")."""
+    if cue.first > 0 and toks[cue.first - 1].actor and toks[cue.first].pos in ("NOUN", ""):
+        return True
+    after = toks[cue.last + 1 : cue.last + 3]
+    return len(after) == 2 and after[0].low in ("d'", "de", "du", "of") and after[1].actor
 
 
 def _goods_offered(toks: list[Tok], verb: int) -> bool:
