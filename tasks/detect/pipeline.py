@@ -846,9 +846,17 @@ _PROPOSALS = {
 
 
 def _actors_own(toks: list[Tok], cue: Cue) -> bool:
-    """The wish or plan is the actor's ("Amazon's plans", "les projets d'Amazon")."""
+    """The wish or plan is the actor's ("Amazon's plans", "les projets d'Amazon"), or, with
+    no parse, the actor is the last name before it in its clause ("Amazon has no plans to
+    buy Tesco")."""
     if cue.first > 0 and toks[cue.first - 1].actor and toks[cue.first].pos in ("NOUN", ""):
         return True
+    if toks[cue.first].head < 0:
+        for tok in reversed(toks[: cue.first]):
+            if tok.low in CLAUSE_BREAK:
+                break
+            if tok.ent >= 0:
+                return tok.actor
     after = toks[cue.last + 1 : cue.last + 3]
     return len(after) == 2 and after[0].low in ("d'", "de", "du", "of") and after[1].actor
 
