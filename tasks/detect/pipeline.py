@@ -855,7 +855,7 @@ def _actors_own(toks: list[Tok], cue: Cue) -> bool:
         for tok in reversed(toks[: cue.first]):
             if tok.low in CLAUSE_BREAK:
                 break
-            if tok.ent >= 0:
+            if tok.ent >= 0 and tok.text[:1].isupper():  # a name, not "it" taken for it
                 return tok.actor
     after = toks[cue.last + 1 : cue.last + 3]
     return len(after) == 2 and after[0].low in ("d'", "de", "du", "of") and after[1].actor
