@@ -96,7 +96,7 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
 @pytest.mark.parametrize(
     ("name", "mentions", "retailers", "reported", "relevance"),
     [
-        # floors just under the figures reached at the end of sessions 2 to 18 (see the notes):
+        # floors just under the figures reached at the end of sessions 2 to 19 (see the notes):
         # these sets were written blind and measured once, then read to find general rules,
         # so they guard against regressions. The held-out set (heldout.jsonl) is not here: it
         # is measured, never tuned on.
@@ -161,14 +161,20 @@ BLIND = Path(__file__).resolve().parent / "fixtures" / "detect"
         # coverage, BD executive profiles, appointments and obituaries: measured once in
         # session 17, read in session 18 (BD fully, BB and BC their lists of misses)
         ("blind-bb.jsonl", 0.83, 0.90, 0.93, 0.95),
-        ("blind-bc.jsonl", 0.80, 0.88, 0.92, 0.95),
+        ("blind-bc.jsonl", 0.82, 0.88, 0.92, 0.95),
         ("blind-bd.jsonl", 0.81, 0.87, 0.93, 0.96),
-        # measured once and not read yet: BE social-media posts and newsletters, BF supplier,
-        # brand and manufacturer news, BG sector studies, rankings and translated foreign wire
-        # (session 18)
-        ("blind-be.jsonl", 0.64, 0.77, 0.95, 0.95),
-        ("blind-bf.jsonl", 0.74, 0.79, 0.95, 0.95),
-        ("blind-bg.jsonl", 0.83, 0.85, 0.93, 0.98),
+        # BE social-media posts and newsletters, BF supplier, brand and manufacturer news, BG
+        # sector studies, rankings and translated foreign wire: measured once in session 18,
+        # read in session 19 (their lists of misses, a few items in full)
+        ("blind-be.jsonl", 0.72, 0.80, 0.95, 0.95),
+        ("blind-bf.jsonl", 0.81, 0.87, 0.95, 0.95),
+        ("blind-bg.jsonl", 0.84, 0.86, 0.93, 0.98),
+        # measured once and not read yet: BH radio, TV and podcast transcripts, BI court,
+        # competition-authority and regulatory news, BJ explainers, FAQs and consumer guides
+        # (session 19)
+        ("blind-bh.jsonl", 0.72, 0.84, 0.95, 0.96),
+        ("blind-bi.jsonl", 0.75, 0.85, 0.92, 0.96),
+        ("blind-bj.jsonl", 0.81, 0.89, 0.91, 0.93),
     ],
 )
 def test_no_regression_on_blind_sets(
