@@ -484,13 +484,14 @@ def _rivals_act(toks: list[Tok], r: int, words: _Words) -> bool:
     """Unparsed, a bare "rival(s)" before the name (or the list it opens) whose verb follows
     the list: "after rival Morrisons signed…", "Rivals Morrisons and the Co-op have both
     expanded…"."""
+    listed = [t.ent >= 0 or t.low in LIST_GLUE or t.low == "the" for t in toks]
     n = r - 1
-    while n >= 0 and (toks[n].ent >= 0 or toks[n].low in LIST_GLUE or toks[n].low == "the"):
+    while n >= 0 and listed[n]:
         n -= 1
     if n < 0 or toks[n].low not in words.competition:
         return False
     k = r + 1
-    while k < len(toks) and (toks[k].ent >= 0 or toks[k].low in LIST_GLUE or toks[k].low == "the"):
+    while k < len(toks) and listed[k]:
         k += 1
     if k < len(toks) and toks[k].low in ("both", "all", "also"):
         k += 1

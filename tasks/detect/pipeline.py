@@ -53,7 +53,7 @@ from .relevance import actor_in_title, relevant, title_end
 from .sentences import Sentence, is_aside, sentence_text
 from .speakers import speaker_at
 from .speech import cue_reported, reported_markers
-from .tokens import CLAUSE_BREAK, ENDED_DEALS, Cue, Tok
+from .tokens import CLAUSE_BREAK, ENDED_DEALS, Cue, Tok, clause_before
 
 
 def read_article(lex: Lexicon, title: str | None, text: str, lang: str | None) -> Detection:
@@ -851,12 +851,10 @@ def _actors_own(toks: list[Tok], cue: Cue) -> bool:
     buy Tesco")."""
     if cue.first > 0 and toks[cue.first - 1].actor and toks[cue.first].pos in ("NOUN", ""):
         return True
-    if toks[cue.first].head < 0:
-        for tok in reversed(toks[: cue.first]):
-            if tok.low in CLAUSE_BREAK:
-                break
-            if tok.ent >= 0 and tok.text[:1].isupper():  # a name, not "it" taken for it
-                return tok.actor
+    # a name, not "it" taken for the actor
+    names = [t for t in clause_before(toks, cue.first) if t.ent >= 0 and t.text[:1].isupper()]
+    if toks[cue.first].head < 0 and names and names[0].actor:
+        return True
     after = toks[cue.last + 1 : cue.last + 3]
     return len(after) == 2 and after[0].low in ("d'", "de", "du", "of") and after[1].actor
 
