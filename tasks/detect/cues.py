@@ -495,7 +495,7 @@ def _rivals_act(toks: list[Tok], r: int, words: _Words) -> bool:
         k += 1
     if k < len(toks) and toks[k].low in ("both", "all", "also"):
         k += 1
-    return _acts(toks, k) or (k < len(toks) and toks[k].low in ("have", "are", "were"))
+    return _acts(toks, k)
 
 
 def _acts(toks: list[Tok], k: int) -> bool:
@@ -503,7 +503,7 @@ def _acts(toks: list[Tok], k: int) -> bool:
     if k >= len(toks):
         return False
     low = toks[k].low
-    return low in ("has", "had", "is", "was", "will", "would") or (
+    return low in ("has", "have", "had", "is", "are", "was", "were", "will", "would") or (
         low.endswith("ed") and len(low) > 4
     )
 
