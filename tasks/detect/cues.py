@@ -190,6 +190,9 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
     cues = [c for c in cues if not _maxim(toks, c) and not _none_made(toks, c)]
     cues = [c for c in cues if not (c.base == "declined" and _no_comment(toks, c, words))]
     cues = [c for c in cues if not (c.base == "declined" and _refuses_other(toks, c, index))]
+    cues = [c for c in cues if not (c.base == "declined" and _rejects_argument(toks, c))]
+    cues = [c for c in cues if not _merged_party(toks, c) and not _takes_part(toks, c)]
+    cues = [c for c in cues if not (c.base == "in_talks" and _talks_with_other(toks, c))]
     cues = [c for c in cues if not _speaks(toks, c) and not _rather_than(toks, c)]
     cues = [c for c in cues if not _too_much(toks, c) and not _rating(toks, c)]
     cues = [c for c in cues if not _supposed(toks, c) and not _its_own_time(toks, c)]
@@ -376,6 +379,129 @@ def _refuses_other(toks: list[Tok], cue: Cue, index: dict[str, object]) -> bool:
         if tok.lemma in _DEAL_OBJECTS or tok.low in _DEAL_OBJECTS or tok.actor:
             return False
     return True
+
+
+def _rejects_argument(toks: list[Tok], cue: Cue) -> bool:
+    """ "The inquiry rejected that framing", "la Cour a écarté ce moyen": what is rejected is
+    an argument or a claim, as judges and regulators do, not an offer."""
+    for tok in toks[cue.last + 1 : cue.last + 5]:
+        if tok.low in CLAUSE_BREAK or tok.ent >= 0 or tok.actor:
+            return False
+        if tok.lemma in _ARGUMENTS or tok.low in _ARGUMENTS:
+            return True
+    return False
+
+
+def _merged_party(toks: list[Tok], cue: Cue) -> bool:
+    """ "the merged group", "the merging chains": the participle names the parties to a merger
+    as the regulator speaks of them, no purchase by anyone."""
+    k = cue.first
+    return (
+        len(cue.tokens) == 1
+        and toks[k].lemma == "merge"
+        and toks[k].low.endswith(("ed", "ing"))
+        and 0 < k < len(toks) - 1
+        and toks[k - 1].low in ("the", "a", "its", "their")
+        and toks[k + 1].low.isalpha()
+        and toks[k + 1].text.islower()
+    )
+
+
+def _takes_part(toks: list[Tok], cue: Cue) -> bool:
+    """ "leur participation à la violation", "sa participation au salon": taking part in
+    something, no stake; "participation au capital" or in a deal is one."""
+    k = cue.last
+    if toks[k].lemma != "participation":
+        return False
+    k += 1
+    if k < len(toks) and toks[k].low in ("de", "du", "d'", "des"):
+        k += 1  # "la participation de Casino à…": whose part it is
+        while k < len(toks) and (toks[k].ent >= 0 or toks[k].low in ("la", "l'", "le")):
+            k += 1
+    if k >= len(toks) or toks[k].low not in ("à", "a", "au", "aux"):
+        return False
+    return not any(
+        t.ent >= 0 or t.actor or t.lemma in _DEAL_OBJECTS or t.lemma in _SHARED
+        for t in toks[k + 2 : k + 6]
+    )
+
+
+def _talks_with_other(toks: list[Tok], cue: Cue) -> bool:
+    """ "les négociations avec les fournisseurs", "talks with the unions": the talks name their
+    other side, a class of people that is neither the actor nor a company."""
+    k = cue.last + 1
+    if k >= len(toks) or toks[k].low not in ("avec", "with"):
+        return False
+    k += 1
+    while k < len(toks) and toks[k].low in ("les", "leurs", "ses", "the", "its", "their"):
+        k += 1
+    if k >= len(toks) or toks[k].lemma not in _OTHER_SIDES:
+        return False
+    for tok in toks[k + 1 : k + 5]:
+        if tok.low in CLAUSE_BREAK:
+            break
+        if tok.ent >= 0 or tok.actor:
+            return False  # "avec les fournisseurs d'Amazon": the actor's side after all
+    return True
+
+
+# Those a retailer bargains with when it is not the actor.
+_OTHER_SIDES = {
+    "fournisseur",
+    "industriel",
+    "producteur",
+    "agriculteur",
+    "eleveur",
+    "syndicat",
+    "salarie",
+    "bailleur",
+    "banque",
+    "creancier",
+    "supplier",
+    "producer",
+    "farmer",
+    "union",
+    "landlord",
+    "lender",
+    "creditor",
+    "bank",
+}
+
+
+# What a stake is taken in, besides a deal ("participation au capital", "au programme").
+_SHARED = {"capital", "programme", "pilote", "test", "experimentation", "experience"}
+
+
+# What a court or a regulator rejects when it rejects no offer.
+_ARGUMENTS = {
+    "argument",
+    "arguments",
+    "argumentation",
+    "these",
+    "moyen",
+    "moyens",
+    "grief",
+    "griefs",
+    "allegation",
+    "allegations",
+    "accusation",
+    "accusations",
+    "objection",
+    "objections",
+    "interpretation",
+    "raisonnement",
+    "framing",
+    "claim",
+    "claims",
+    "contention",
+    "view",
+    "thesis",
+    "reasoning",
+    "submission",
+    "submissions",
+    "theory",
+    "premise",
+}
 
 
 # Objects that make a refused act the deal itself ("refusé d'accueillir les consignes").

@@ -570,6 +570,8 @@ def _discover_purchased(
     object of the actor's acquisition (see pipeline)."""
     out: list[Ent] = []
     for match in _purchase_re(lex).finditer(folded):
+        if _in_title(text, match.start()):
+            continue  # "the Takeover Code", "the Takeover Panel": a title's word, no purchase
         start = match.end()
         name_match = _NAME.match(text, start)
         if not name_match:
@@ -583,6 +585,8 @@ def _discover_purchased(
             continue
         if _NUMBERED.match(text, end):
             continue  # "s'offre la Ligue 1": a competition, a channel, a model, not a shop
+        if len(words) == 1 and _DEMONYM.search(name) and _LOWER_NEXT.match(text, end):
+            continue  # "acquisition of Scottish convenience chain X": an adjective of place
         if lex.names.fullmatch(folded[start:end]) or lex.names.match(folded, start):
             continue
         if _holdings(lex).match(folded, start):
@@ -592,9 +596,17 @@ def _discover_purchased(
     return out
 
 
+_DEMONYM = re.compile(r"(?:sh|ian|ean|can|ese|ch|rman|wiss|reek)$")
+_LOWER_NEXT = re.compile(r" [a-z]")
 _NUMBERED = re.compile(r" \d+\b(?![.,]\d| ?%| ?€| (?:millions?|milliards?|euros|dollars))")
 _PURCHASE: dict[int, re.Pattern[str]] = {}
 _HOLDINGS: dict[int, re.Pattern[str]] = {}
+
+
+def _in_title(text: str, k: int) -> bool:
+    """The word at ``k`` is capitalised inside a sentence: part of a proper name or a title."""
+    before = text[max(0, k - 3) : k].rstrip()
+    return text[k : k + 1].isupper() and bool(before) and before[-1] not in '.!?:«"“\n'
 
 
 def _holdings(lex: Lexicon) -> re.Pattern[str]:
@@ -784,7 +796,8 @@ _TRADE_NOUN = re.compile(
 _CAPWORD = r"[A-ZÀ-ÖØ-Þ][\w'’&-]*"
 _HEADED = re.compile(
     r"(?<![\w'’-])(?:"
-    r"(?P<en>(?:" + _CAPWORD + r" ){1,3}(?:Supermarkets?|Grocers|Grocery|Markets?|Co-op|Foods))"
+    r"(?P<en>(?:" + _CAPWORD + r" ){1,3}(?:Supermarkets?|Grocers|Grocery|Markets?|Co-op|Foods)"
+    r"(?! (?!(?:Ltd|Inc|Group|plc)\b)" + _CAPWORD + "))"
     r"|(?P<fr>(?:Supermarchés?|Épiceries?|Epiceries?|Marchés?|Ferme|Comptoirs?|Halles?"
     r"|Primeurs?|Maison|" + "|".join(t.capitalize() + "s?" for t in _FOOD_TRADES) + ")"
     r"(?: (?:du |de la |des |de |d'|l')?" + _CAPWORD + r"){1,2})"

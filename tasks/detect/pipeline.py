@@ -1004,6 +1004,12 @@ _NOT_DEALS = {
     "doute",
     "doutes",
     "flou",
+    "cote",
+    "bourse",
+    "nasdaq",
+    "nyse",
+    "stock",
+    "exchange",
 }
 
 

@@ -383,7 +383,7 @@ def _responders(toks: list[Tok], kinds: dict[int, str], cue: Cue, parsed: bool) 
     subject: every retailer of the sentence), or "other" (someone else: a court, a rival)."""
     if not parsed:
         window = range(max(0, cue.first - 10), cue.first)
-        if any(toks[k].low in _ANAPHORS for k in window):
+        if any(toks[k].low in _ANAPHORS and not _indefinite(toks, k) for k in window):
             return "all"
         return "named"
     verb = verb_of(toks, cue)
@@ -427,6 +427,8 @@ def _responders(toks: list[Tok], kinds: dict[int, str], cue: Cue, parsed: bool) 
             return "named"
         if _a_class(toks, index):
             return "other"
+        if _indefinite(toks, index):
+            return "other"  # "Une enseigne qui refuse s'expose…": some company, none named
         if (
             toks[index].lemma in _ANAPHORS
             or toks[index].low in _ANAPHORS
@@ -442,6 +444,23 @@ def _responders(toks: list[Tok], kinds: dict[int, str], cue: Cue, parsed: bool) 
         ):
             return "all"  # "le mouvement coopératif a décliné": a description of the retailer
     return "other"
+
+
+# Determiners that bring in a new or any company, never the one just named.
+_INDEFINITES = {"a", "an", "any", "every", "un", "une", "chaque"}
+
+
+def _indefinite(toks: list[Tok], k: int) -> bool:
+    """ "A company that is not in talks has no duty to deny…": an indefinite noun is some
+    company or any, not the retailer of the sentence before. A relative pronoun stands for
+    its antecedent."""
+    if toks[k].pos == "PRON" and toks[k].head >= 0 and toks[toks[k].head].dep.endswith("relcl"):
+        if toks[toks[k].head].head != k - 1:
+            return False  # the parse's antecedent is not the noun just before: trust neither
+        k -= 1
+    if any(t.head == k and t.dep == "det" for t in toks):
+        return any(t.head == k and t.dep == "det" and t.low in _INDEFINITES for t in toks)
+    return k > 0 and toks[k - 1].low in _INDEFINITES
 
 
 def _a_class(toks: list[Tok], index: int) -> bool:
@@ -681,6 +700,20 @@ def _agent_before(toks: list[Tok], kinds: dict[int, str], cue: Cue) -> int | Non
     return None
 
 
+def _class_apposed(toks: list[Tok], cue: Cue, r: int) -> bool:
+    """ "…avec les fournisseurs, Michel-Édouard Leclerc, président de…": one name the parse
+    hangs on a class noun in the plural ("les fournisseurs", "the suppliers") is no member of
+    it; a list of names would be."""
+    k = cue.first
+    return (
+        toks[r].head == k
+        and toks[r].dep == "appos"
+        and toks[k].pos == "NOUN"
+        and any(t.head == k and t.dep == "det" and t.low in ("les", "the") for t in toks)
+        and not any(t.head == r and t.dep == "conj" for t in toks)
+    )
+
+
 def _governing(
     toks: list[Tok], r: int, cues: list[Cue], parsed: bool, kinds: dict[int, str] | None = None
 ) -> tuple[Cue, str] | None:
@@ -702,6 +735,8 @@ def _governing(
                 continue  # "Biocoop dément tandis que Naturalia …"
             if _bought_other(toks, cue, r):
                 continue  # "Depuis le rachat de Whole Foods par Amazon, Kroger a multiplié…"
+            if _class_apposed(toks, cue, r):
+                continue
             d = ancestor_distance(toks, r, set(cue.tokens))
             if d is None:
                 verb = verb_of(toks, cue)
@@ -738,7 +773,7 @@ def _governing(
             continue
         if incise is not None and cue.first not in incise:
             continue  # "Ocado, which … with Waitrose, turned down Amazon": Waitrose turns nothing
-        if _bought_other(toks, cue, r):
+        if _bought_other(toks, cue, r) or (parsed and _class_apposed(toks, cue, r)):
             continue  # "its purchase of Whole Foods Market last month, Kroger stock…"
         held = relative_incise(toks, cue.first)
         if held is not None and r not in held and r != held.start - 2:
