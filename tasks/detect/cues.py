@@ -422,7 +422,7 @@ def _takes_part(toks: list[Tok], cue: Cue) -> bool:
         return False
     return not any(
         t.ent >= 0 or t.actor or t.lemma in _DEAL_OBJECTS or t.lemma in _SHARED
-        for t in toks[k + 2 : k + 6]
+        for t in toks[k + 1 : k + 5]
     )
 
 

@@ -736,7 +736,7 @@ def _governing(
             if _bought_other(toks, cue, r):
                 continue  # "Depuis le rachat de Whole Foods par Amazon, Kroger a multiplié…"
             if _class_apposed(toks, cue, r):
-                continue
+                continue  # "avec les fournisseurs, Michel-Édouard Leclerc, …": no supplier
             d = ancestor_distance(toks, r, set(cue.tokens))
             if d is None:
                 verb = verb_of(toks, cue)
