@@ -190,7 +190,6 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
     cues = [c for c in cues if not _maxim(toks, c) and not _none_made(toks, c)]
     cues = [c for c in cues if not (c.base == "declined" and _no_comment(toks, c, words))]
     cues = [c for c in cues if not (c.base == "declined" and _refuses_other(toks, c, index))]
-    cues = [c for c in cues if not (c.base == "declined" and _rejects_argument(toks, c))]
     cues = [c for c in cues if not _merged_party(toks, c) and not _takes_part(toks, c)]
     cues = [c for c in cues if not (c.base == "in_talks" and _talks_with_other(toks, c))]
     cues = [c for c in cues if not _speaks(toks, c) and not _rather_than(toks, c)]
@@ -381,17 +380,6 @@ def _refuses_other(toks: list[Tok], cue: Cue, index: dict[str, object]) -> bool:
     return True
 
 
-def _rejects_argument(toks: list[Tok], cue: Cue) -> bool:
-    """ "The inquiry rejected that framing", "la Cour a écarté ce moyen": what is rejected is
-    an argument or a claim, as judges and regulators do, not an offer."""
-    for tok in toks[cue.last + 1 : cue.last + 5]:
-        if tok.low in CLAUSE_BREAK or tok.ent >= 0 or tok.actor:
-            return False
-        if tok.lemma in _ARGUMENTS or tok.low in _ARGUMENTS:
-            return True
-    return False
-
-
 def _merged_party(toks: list[Tok], cue: Cue) -> bool:
     """ "the merged group", "the merging chains": the participle names the parties to a merger
     as the regulator speaks of them, no purchase by anyone."""
@@ -470,38 +458,6 @@ _OTHER_SIDES = {
 
 # What a stake is taken in, besides a deal ("participation au capital", "au programme").
 _SHARED = {"capital", "programme", "pilote", "test", "experimentation", "experience"}
-
-
-# What a court or a regulator rejects when it rejects no offer.
-_ARGUMENTS = {
-    "argument",
-    "arguments",
-    "argumentation",
-    "these",
-    "moyen",
-    "moyens",
-    "grief",
-    "griefs",
-    "allegation",
-    "allegations",
-    "accusation",
-    "accusations",
-    "objection",
-    "objections",
-    "interpretation",
-    "raisonnement",
-    "framing",
-    "claim",
-    "claims",
-    "contention",
-    "view",
-    "thesis",
-    "reasoning",
-    "submission",
-    "submissions",
-    "theory",
-    "premise",
-}
 
 
 # Objects that make a refused act the deal itself ("refusé d'accueillir les consignes").

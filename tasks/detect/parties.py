@@ -23,6 +23,7 @@ from .syntax import (
     ancestor_distance,
     is_passive,
     subjects_of,
+    time_clause,
     under,
     verb_of,
 )
@@ -346,7 +347,7 @@ def clause_subjects(toks: list[Tok], cue: Cue) -> list[int]:
         if (
             toks[verb].dep != "conj"
             and not (toks[verb].dep == "xcomp" and toks[head].lemma in RAISING)
-            and not _before_after(toks, verb)
+            and not time_clause(toks, verb)
         ):
             break  # "n'a pas souhaité commenter des spéculations": a wish, not the deal
         verb = head
@@ -357,14 +358,6 @@ def clause_subjects(toks: list[Tok], cue: Cue) -> list[int]:
         incises = [k for k, t in enumerate(toks) if t.head == verb and t.dep == "advcl"]
         subjects = [j for k in incises if k < verb for j in subjects_of(toks, k) if j < k]
     return subjects
-
-
-def _before_after(toks: list[Tok], verb: int) -> bool:
-    """An infinitive clause of time shares its main verb's subject ("l'enseigne avait rejoint
-    le service, avant d'y mettre fin")."""
-    return toks[verb].dep == "advcl" and any(
-        t.head == verb and t.dep == "mark" and t.low in ("avant", "apres") for t in toks
-    )
 
 
 def described_subject(toks: list[Tok], cue: Cue, pronoun: bool = False, deal: bool = False) -> bool:

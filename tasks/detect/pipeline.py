@@ -785,7 +785,7 @@ _DEAL_NOUNS = {
 def _about_other(toks: list[Tok], cue: Cue) -> bool:
     """The cue's object, a few words on, is something that is no deal: an ended inquiry
     ("mettant un terme à une enquête", "ending the speculation"), a signed market move ("signant
-    la plus forte hausse du SBF 120") or a signed goal."""
+    la plus forte hausse du SBF 120"), a signed goal or a rejected argument."""
     if cue.base in ("declined", "approached") and _suitor_named(toks, cue):
         return True
     if cue.negated and cue.status == "declined" and _online_at_all(toks, cue):
@@ -816,6 +816,8 @@ def _about_other(toks: list[Tok], cue: Cue) -> bool:
         return True  # "the Amazon partnership offered the Co-op a way to…": no one approaches
     if cue.base == "ended":
         others = _NOT_DEALS
+    elif cue.base == "declined":
+        others = _ARGUMENTS  # "the inquiry rejected that framing", "a écarté ce moyen"
     elif cue.base == "partnership" and toks[cue.first].lemma in ("signer", "sign"):
         others = _NOT_SIGNED
     else:
@@ -826,6 +828,38 @@ def _about_other(toks: list[Tok], cue: Cue) -> bool:
         if tok.lemma in others or tok.low in others:
             return True
     return False
+
+
+# What a court or a regulator rejects when it rejects no offer.
+_ARGUMENTS = {
+    "argument",
+    "arguments",
+    "argumentation",
+    "these",
+    "moyen",
+    "moyens",
+    "grief",
+    "griefs",
+    "allegation",
+    "allegations",
+    "accusation",
+    "accusations",
+    "objection",
+    "objections",
+    "interpretation",
+    "raisonnement",
+    "framing",
+    "claim",
+    "claims",
+    "contention",
+    "view",
+    "thesis",
+    "reasoning",
+    "submission",
+    "submissions",
+    "theory",
+    "premise",
+}
 
 
 # Whose hands a retailer passes into ("sous pavillon américain", "dans le giron d'Amazon").

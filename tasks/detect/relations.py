@@ -55,6 +55,7 @@ from .syntax import (
     segment_has_other,
     subject_of,
     subjects_of,
+    time_clause,
     under,
     under_group,
     verb_after,
@@ -475,10 +476,7 @@ def _time_clause_apart(toks: list[Tok], r: int, cue: Cue) -> bool:
     of the subject's, not a party to the cue."""
     k, steps = r, 0
     while k >= 0 and steps < 6:
-        if toks[k].dep == "advcl" and any(
-            t.head == k and t.dep == "mark" and t.low in ("avant", "apres", "before", "after")
-            for t in toks
-        ):
+        if time_clause(toks, k):
             return ancestor_distance(toks, cue.first, {k}) is None
         k, steps = toks[k].head, steps + 1
     return False

@@ -69,6 +69,14 @@ def clause_end(toks: list[Tok], k: int) -> bool:
     return low in CLAUSE_ENDS
 
 
+def time_clause(toks: list[Tok], k: int) -> bool:
+    """Token ``k`` heads a clause of time ("avant de retenir l'offre", "après y avoir mis
+    fin"); a parse only, so the French marks are enough."""
+    return toks[k].dep == "advcl" and any(
+        t.head == k and t.dep == "mark" and t.low in ("avant", "apres") for t in toks
+    )
+
+
 def is_passive(toks: list[Tok], cue: Cue) -> bool:
     """The cue's verb is passive ("avoir été approché")."""
     verb = verb_of(toks, cue)
