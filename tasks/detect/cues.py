@@ -558,8 +558,16 @@ def competitor(toks: list[Tok], r: int, words: _Words) -> bool:
             break
     if head < 0 and _rivals_act(toks, r, words):
         return False  # unparsed "after rival Morrisons signed a supply deal": the rival acts
-    near = toks[max(0, r - 3) : r] + ([toks[head]] if head >= 0 else [])
+    near = [
+        t
+        for k, t in enumerate(toks[max(0, r - 3) : r], start=max(0, r - 3))
+        if not (k + 1 < r and toks[k + 1].low in _RIVAL_OFFERS)
+    ] + ([toks[head]] if head >= 0 else [])
     return any(t.lemma in words.competition or t.low in words.competition for t in near)
+
+
+# "a rival bid for Sainsbury's": the competition word qualifies the offer, not the name
+_RIVAL_OFFERS = {"bid", "bids", "offer", "offers", "approach", "proposal", "suitor", "suitors"}
 
 
 def _rivals_act(toks: list[Tok], r: int, words: _Words) -> bool:
@@ -803,6 +811,13 @@ def _resolve(
     )
     if negated and _without(toks, first):
         return None  # "sans qu'aucune négociation ne s'engage": nothing followed, nobody denies
+    if (
+        negated
+        and first > 0
+        and toks[first - 1].low in ("se", "s'")
+        and any(o[0][-1] in words.trade for o in options)
+    ):
+        return None  # "les hypermarchés ne se vendent pas": they find no buyer, nobody refuses
     wanted = [o for o in options if o[2] == negated]
     if (
         negated

@@ -963,7 +963,9 @@ def _bare(name: str) -> str:
 
 
 def _slug(name: str) -> str:
-    return slugify(_short(name))
+    """The id drops a generic tail but keeps "Stores", which is the name's own word in usage
+    ("Kellaway Stores", "Dunnes Stores")."""
+    return slugify(name if name.endswith(" Stores") else _short(name))
 
 
 # The name before an apposition, elided article allowed ("la direction d'Alpestre, la chaîne…"),
@@ -1083,11 +1085,17 @@ def _occurrences(text: str, name: str) -> list[tuple[int, int]]:
 # A name that speaks or has an age is a person's: "», tranche Julien Marchetti", "Julien
 # Marchetti, 38 ans": so is then "Julien Marchetti, l'épicier du vrac".
 _SPEAKER_BEFORE = re.compile(_SAID_AFTER_QUOTE + r" $")
+# "Fondée en 1979 par Robert Sorbier", "founded by Jane Hale": who founds a shop is a person
+_FOUNDER_BEFORE = re.compile(
+    r"\b(?:fonde|fondee|fondes|fondees|cree|creee|founded|started)\b[^.;:!?]{0,25} (?:par|by) $"
+)
 
 
 def _speaking_person(text: str, folded: str, name: str) -> bool:
     return " " in name and any(
-        _SPEAKER_BEFORE.search(folded, max(0, a - 30), a) or _AGE.match(text, b)
+        _SPEAKER_BEFORE.search(folded, max(0, a - 30), a)
+        or _AGE.match(text, b)
+        or _FOUNDER_BEFORE.search(folded, max(0, a - 45), a)
         for a, b in _occurrences(text, name)
     )
 

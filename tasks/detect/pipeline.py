@@ -202,6 +202,7 @@ def _answers(lex: Lexicon, article: Article, sentence: Sentence) -> bool:
 # A personal subject pronoun opening a sentence, not the impersonal "il" ("il y a", "il
 # s'agit", "il n'a jamais été question").
 _PRONOUN_SUBJECT = re.compile(
+    r"(?:(?:et|mais|puis) |" + OPENING_ADVERBIAL + r")?"
     r"(?:elle|il|celle-ci|celui-ci|ce dernier|cette derniere) "
     r"(?!y |s'agit|faut|fallait|est |etait|reste|semble|parait|lui faut|leur faut|ne serait|"
     r"ne sera|"
@@ -801,6 +802,8 @@ def _about_other(toks: list[Tok], cue: Cue) -> bool:
         into = next((k for k in span if toks[k].low in ("dans", "in")), None)
         if into is not None and not any(t.ent >= 0 for t in toks[into + 1 : into + 5]):
             return True  # "ont investi massivement dans les outils": no stake in a company
+    if cue.base == "acquired" and _shops_in_general(toks, cue):
+        return True  # "it will pay handsomely for grocery stores": shops of no one named
     taken = toks[cue.first].lemma in ("prise", "prendre")  # "la prise de contrôle de X": X
     if (
         cue.base == "acquired"
@@ -828,6 +831,39 @@ def _about_other(toks: list[Tok], cue: Cue) -> bool:
         if tok.lemma in others or tok.low in others:
             return True
     return False
+
+
+def _shops_in_general(toks: list[Tok], cue: Cue) -> bool:
+    """A purchase whose object is shops in the plural with no article of their own or an
+    indefinite one ("pay for grocery stores", "racheter des supermarchés"), and no company
+    named on: a kind of asset, not a retailer bought."""
+    after = toks[cue.last + 1 : cue.last + 4]
+    for k, tok in enumerate(after):
+        if tok.low in _SHOPS or tok.lemma in _SHOPS:
+            for t in toks[cue.last + 2 + k : cue.last + 6 + k]:
+                if t.pos == "PUNCT" or t.low in (",", ";", ".", "and", "et"):
+                    break
+                if t.ent >= 0 or t.text[:1].isupper() or t.low in ("de", "d'", "of", "du"):
+                    return False  # "des magasins bio Whole Foods", "stores of Kroger"
+            return True
+        if tok.ent >= 0 or tok.text[:1].isupper() or tok.low in _DEFINITE_OR_OWNED:
+            return False
+    return False
+
+
+_SHOPS = {
+    "stores",
+    "shops",
+    "supermarkets",
+    "grocers",
+    "magasins",
+    "supermarches",
+    "supermarchés",
+    "hypermarches",
+    "hypermarchés",
+    "boutiques",
+}
+_DEFINITE_OR_OWNED = {"the", "its", "their", "le", "la", "les", "l'", "ses", "leurs", "sa", "son"}
 
 
 # What a court or a regulator rejects when it rejects no offer.

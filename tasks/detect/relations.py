@@ -369,13 +369,17 @@ def _nearest_cue(toks: list[Tok], k: int, cues: list[Cue]) -> Cue | None:
 
 
 def _before_incise(toks: list[Tok], k: int) -> int:
-    """The token before a short incise set off by commas that ends just before ``k``."""
+    """The token before a short incise set off by commas that ends just before ``k`` (or
+    before the modal that governs it: "Carrefour, dont on disait…, dut démentir")."""
+    if k > 1 and toks[k - 1].low in _MODALS:
+        k -= 1
     if k < 1 or toks[k - 1].low != ",":
         return -1
-    opening = next((j for j in range(k - 2, max(-1, k - 9), -1) if toks[j].low == ","), None)
+    opening = next((j for j in range(k - 2, max(-1, k - 16), -1) if toks[j].low == ","), None)
     return -1 if opening is None else opening - 1
 
 
+_MODALS = {"dut", "doit", "devait", "dû", "du", "put", "pouvait", "had to", "must"}
 _AUX_FORMS = {"a", "ont", "avait", "avaient", "aurait", "auraient", "has", "have", "had"}
 
 
