@@ -379,7 +379,8 @@ def _before_incise(toks: list[Tok], k: int) -> int:
     return -1 if opening is None else opening - 1
 
 
-_MODALS = {"dut", "doit", "devait", "dû", "du", "put", "pouvait", "had to", "must"}
+# A modal between an incise and its verb: "…, dut démentir", "…, must deny"
+_MODALS = {"dut", "doit", "devait", "dû", "put", "pouvait", "must"}
 _AUX_FORMS = {"a", "ont", "avait", "avaient", "aurait", "auraient", "has", "have", "had"}
 
 
