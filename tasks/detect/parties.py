@@ -485,7 +485,7 @@ _SHE_HE = {"elle", "il", "celle-ci", "celui-ci", "celle", "celui"}  # "celle-ci"
 def _opens(toks: list[Tok], j: int) -> bool:
     """Token ``j`` opens the sentence, or follows a short opening adverbial and its comma
     ("En 2016, il avait fermé la porte")."""
-    if j == 0 or (j == 1 and toks[0].low in _COORDINATORS):
+    if j == 0 or (j == 1 and toks[0].low in COORDINATORS):
         return True  # "Et elle appartient désormais à Amazon"
     return (
         j <= 6
@@ -495,7 +495,8 @@ def _opens(toks: list[Tok], j: int) -> bool:
 
 
 _THIS = {"ce", "cette"}
-_COORDINATORS = {"et", "mais", "puis"}
+# Coordinators that may open a sentence before its subject ("Et elle…", "Mais il…")
+COORDINATORS = {"et", "mais", "puis"}
 
 
 _TIME_CASES = {"apres", "avant", "depuis", "malgre", "after", "before", "despite"}

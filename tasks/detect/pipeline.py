@@ -29,6 +29,8 @@ from .entities import OPENING_ADVERBIAL, Ent
 from .lexicon import Lexicon, fold, normalize_text
 from .model import DEALS, Detection, Mention, merge
 from .parties import (
+    COORDINATORS,
+    DEFINITE,
     KIN_WORDS,
     MANAGEMENT,
     RETAIL_DESCRIPTIONS,
@@ -202,7 +204,7 @@ def _answers(lex: Lexicon, article: Article, sentence: Sentence) -> bool:
 # A personal subject pronoun opening a sentence, not the impersonal "il" ("il y a", "il
 # s'agit", "il n'a jamais été question").
 _PRONOUN_SUBJECT = re.compile(
-    r"(?:(?:et|mais|puis) |" + OPENING_ADVERBIAL + r")?"
+    r"(?:(?:" + "|".join(sorted(COORDINATORS)) + r") |" + OPENING_ADVERBIAL + r")?"
     r"(?:elle|il|celle-ci|celui-ci|ce dernier|cette derniere) "
     r"(?!y |s'agit|faut|fallait|est |etait|reste|semble|parait|lui faut|leur faut|ne serait|"
     r"ne sera|"
@@ -846,11 +848,12 @@ def _shops_in_general(toks: list[Tok], cue: Cue) -> bool:
                 if t.ent >= 0 or t.text[:1].isupper() or t.low in ("de", "d'", "of", "du"):
                     return False  # "des magasins bio Whole Foods", "stores of Kroger"
             return True
-        if tok.ent >= 0 or tok.text[:1].isupper() or tok.low in _DEFINITE_OR_OWNED:
+        if tok.ent >= 0 or tok.text[:1].isupper() or tok.low in _OWNED:
             return False
     return False
 
 
+# (tokens' words and lemmas are folded: no accents)
 _SHOPS = {
     "stores",
     "shops",
@@ -858,12 +861,10 @@ _SHOPS = {
     "grocers",
     "magasins",
     "supermarches",
-    "supermarchés",
     "hypermarches",
-    "hypermarchés",
     "boutiques",
 }
-_DEFINITE_OR_OWNED = {"the", "its", "their", "le", "la", "les", "l'", "ses", "leurs", "sa", "son"}
+_OWNED = DEFINITE | {"ses", "leurs", "their"}  # "les magasins", "its stores": shops of someone
 
 
 # What a court or a regulator rejects when it rejects no offer.

@@ -380,7 +380,7 @@ def _before_incise(toks: list[Tok], k: int) -> int:
 
 
 # A modal between an incise and its verb: "…, dut démentir", "…, must deny"
-_MODALS = {"dut", "doit", "devait", "dû", "put", "pouvait", "must"}
+_MODALS = {"dut", "doit", "devait", "put", "pouvait", "must"}
 _AUX_FORMS = {"a", "ont", "avait", "avaient", "aurait", "auraient", "has", "have", "had"}
 
 
