@@ -41,3 +41,29 @@ def test_a_shop_name_carrying_its_trade_is_still_found() -> None:
     # the guard against titles must leave "X Supermarkets" alone, a company suffix included
     found = _retailers("Amazon bought Harbour Supermarkets Ltd, a grocer in Cornwall.")
     assert any(r.startswith("harbour") for r in found)
+
+
+def test_a_headline_in_title_case_names_no_shop() -> None:
+    # an English headline capitalises every word: "Supermarket Takeovers" is no chain
+    found = _retailers(
+        "Supermarket Takeovers\n\nThe board of Morrisons backed a bid from a fund. Amazon "
+        "could also table an offer, press reports said."
+    )
+    assert found == {"morrisons"}
+
+
+def _actors(text: str) -> int:
+    article = prepare(LEX, normalize_text(text), "en")
+    return sum(e.kind == "actor" for e in article.ents)
+
+
+def test_once_the_article_means_the_forest_a_bare_the_amazon_means_it_too() -> None:
+    forest = (
+        "Fires in the Brazilian Amazon rose sharply this year. Tesco and Sainsbury's say "
+        "they will help protect the Amazon and other forests, and audit deforestation in "
+        "the Amazon."
+    )
+    assert _actors(forest) == 0
+    # the company keeps its name where nothing says forest, "the Amazon deal" included
+    company = "Morrisons signed the Amazon deal in 2016. Amazon and Morrisons then widened it."
+    assert _actors(company) == 2

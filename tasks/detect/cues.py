@@ -706,6 +706,19 @@ def _governs(toks: list[Tok], k: int, first: int, speech: set[str] | None = None
     return not any(toks[j].pos == "VERB" and toks[j].lemma not in _LIGHT_VERBS for j in between)
 
 
+def _ni_subject(toks: list[Tok], first: int, head: int) -> bool:
+    """The cue is a noun listed by "ni … ni" before the negated verb it is subject of: a
+    "ne"/"n'" follows it in its clause."""
+    if toks[head].pos in ("VERB", "AUX"):
+        return False
+    for k in range(head + 1, min(len(toks), head + 5)):
+        if toks[k].low in ("ne", "n'", "n"):
+            return True
+        if toks[k].low in (";", ":", "."):
+            return False
+    return False
+
+
 def _without(toks: list[Tok], first: int) -> bool:
     """The cue sits in a "sans que" clause ("…, sans qu'aucune offre ne soit formulée")."""
     for k in range(first - 1, max(-1, first - 6), -1):
@@ -800,6 +813,10 @@ def _resolve(
         for k in negations
         if not (k < first and any(t.lemma in _CONFIRM for t in toks[k + 1 : first]))
     ]  # "Neither company has acknowledged the contacts": unconfirmed, not denied
+    if _ni_subject(toks, first, head):
+        # "Ni l'entreprise ni ses actionnaires n'ont confirmé": "ni … ni" lists the subjects
+        # of the verb after; the negation is that verb's, not the noun's
+        negations = [k for k in negations if toks[k].low not in ("ni", "neither", "nor")]
     if any(toks[k].low.rstrip("'") in words.negations for k in span):
         # the cue holds its own negation ("n'est pas question", "n'a jamais été question"):
         # the "ne" before it is that negation's first half
@@ -815,9 +832,11 @@ def _resolve(
         negated
         and first > 0
         and toks[first - 1].low in ("se", "s'")
-        and any(o[0][-1] in words.trade for o in options)
+        and any(o[0][-1] in words.trade or o[1] == "in_talks" for o in options)
     ):
-        return None  # "les hypermarchés ne se vendent pas": they find no buyer, nobody refuses
+        # "les hypermarchés ne se vendent pas": they find no buyer, nobody refuses; "la
+        # souveraineté ne se négocie pas": not negotiable, no talks denied
+        return None
     wanted = [o for o in options if o[2] == negated]
     if (
         negated

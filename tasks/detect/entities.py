@@ -257,6 +257,26 @@ def _rejected(r_before: list[str], r_after: list[str], folded: str, start: int, 
     return False
 
 
+_BARE_AFTER = re.compile(
+    r"(?:\s*[.,;:!?)]|\s+(?:and|or|is|was|has|had|have|in|to|where|which|itself)\b)"
+)
+
+
+def _sense_word(lex: Lexicon, folded: str, start: int, end: int) -> bool:
+    """The name was rejected for a word of another sense (the river, the forest, a figure of
+    speech: written in lower case in the watchlist), not for one of the actor's businesses
+    ("Web Services", capitalised)."""
+    actor = lex.watchlist.actor
+    before = [w.lower() for w in _fold_list([w for w in actor.reject_before if w.islower()])]
+    after = [w.lower() for w in _fold_list([w for w in actor.reject_after if w.islower()])]
+    return _rejected(before, after, folded, start, end)
+
+
+def _bare_the(folded: str, start: int, end: int) -> bool:
+    """ "the Amazon" with nothing of a company's after it: a full stop, "and", a verb."""
+    return folded[max(0, start - 4) : start] == "the " and bool(_BARE_AFTER.match(folded, end))
+
+
 def _person(text: str, start: int, end: int) -> bool:
     prev = _prev_word(text, start)
     if prev.lower() in _TITLES:
@@ -325,6 +345,7 @@ def find_entities(lex: Lexicon, text: str, folded: str, lang: str = "") -> list[
             raw.append((entry, match.start(), match.end()))
             break
     seen_full: set[str] = set()
+    other_sense = False
     actor_before = [f.lower() for f in _fold_list(lex.watchlist.actor.reject_before)]
     actor_after = [f.lower() for f in _fold_list(lex.watchlist.actor.reject_after)]
     kept: list[tuple[Entry, int, int]] = []
@@ -333,6 +354,7 @@ def find_entities(lex: Lexicon, text: str, folded: str, lang: str = "") -> list[
         if entry.kind in ("actor", "rival") and not original[:1].isupper():
             continue
         if entry.kind == "actor" and _rejected(actor_before, actor_after, folded, start, end):
+            other_sense = other_sense or _sense_word(lex, folded, start, end)
             continue  # "the Amazon rainforest"
         retailer = entry.retailer
         if retailer is not None and entry.kind != "retailer_d":
@@ -349,6 +371,10 @@ def find_entities(lex: Lexicon, text: str, folded: str, lang: str = "") -> list[
             if not entry.short:
                 seen_full.add(retailer.id)
         kept.append((entry, start, end))
+    if other_sense:
+        # "deforestation in the Brazilian Amazon … protect the Amazon and other forests": once
+        # the article means the river or the forest, a bare "the Amazon" means it too
+        kept = [k for k in kept if not (k[0].kind == "actor" and _bare_the(folded, k[1], k[2]))]
     # a strict name licensed once ("les supermarchés Match") is the retailer in the whole article
     licensed_ids = {
         entry.retailer.id
@@ -430,6 +456,8 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
             continue  # "les dark stores de Minute Courses": the name began in the complement
         capital = _CAPITAL.search(text, match.start("adj"), match.end())
         start = capital.start() if capital else match.end()
+        if in_name and _title_case_line(text, match.start()):
+            continue  # "Supermarket Takeovers": a headline capitalises every word
         if in_name:
             start = match.start()  # "Grocery Outlet", "Épicerie Lemoine": the noun is the name's
         name_match = _NAME.match(text, trade.end() if trade else start)
@@ -481,6 +509,16 @@ _POSSESSED = re.compile(r"\b(?:sa|son|ses|leur|leurs|his|her|its|their) $")
 # Louise", "la chaîne de primeurs Au Jardin de Bercy").
 _NAME_ARTICLES = {"Le", "La", "Les", "Au", "Aux", "Du"}
 _NAME_GOES_ON = re.compile(r" (?:à|aux?|sur|sous|en) ")
+
+
+def _title_case_line(text: str, pos: int) -> bool:
+    """The line holding ``pos`` capitalises each of its words of four letters or more (an
+    English headline): a capital there starts no name. A name found there is found again in
+    the body, and every place it occurs is then taken."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    words = [w for w in text[start : end if end >= 0 else len(text)].split() if len(w) >= 4]
+    return len(words) >= 2 and all(w[:1].isupper() for w in words)
 
 
 def _titled(words: list[str]) -> bool:

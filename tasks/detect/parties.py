@@ -531,6 +531,39 @@ def described_object(toks: list[Tok], cue: Cue) -> bool:
     return False
 
 
+def described_partner(toks: list[Tok], cue: Cue) -> bool:
+    """Talks "avec"/"with" a definite description of a retailer, or with its owners ("en
+    négociations exclusives avec les actionnaires familiaux de cette chaîne", "in talks with
+    the grocer"): an adjective or two may stand between the cue and "avec"."""
+    k = cue.last + 1
+    while k < min(len(toks), cue.last + 3) and toks[k].pos in ("ADJ", "ADV"):
+        k += 1
+    if k >= len(toks) or toks[k].low not in ("avec", "with"):
+        return False
+    j = _past_adjectives(toks, k + 3)
+    if k + 2 < len(toks) and toks[k + 2].lemma in _TALKS_FOR and j < len(toks):
+        if toks[j].low not in ("de", "d'", "of"):
+            return False
+        k = j  # "avec les actionnaires familiaux de" + the description
+    j = _past_adjectives(toks, k + 2)
+    return (
+        j < len(toks)
+        and toks[k + 1].lemma in DEFINITE | {"l'"}
+        and (toks[j].lemma in RETAIL_DESCRIPTIONS or toks[j].low in RETAIL_DESCRIPTIONS)
+    )
+
+
+def _past_adjectives(toks: list[Tok], k: int) -> int:
+    """The first token from ``k`` on that is not an adjective."""
+    while k < len(toks) and toks[k].pos == "ADJ" and toks[k].ent < 0:
+        k += 1
+    return k
+
+
+# Those who talk for a retailer in a deal: its owners and its heads.
+_TALKS_FOR = _OWNERS | _OWNER_PEOPLE | {"shareholder", "dirigeant", "direction"}
+
+
 # The words of a share ("tout ou partie de", "part of", "a stake in"); "du" is left to
 # the description it makes definite ("une partie du distributeur").
 _SHARE_OF = {"tout", "ou", "une", "partie", "de", "d'", "part", "of", "a", "stake", "in"}

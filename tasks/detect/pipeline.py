@@ -36,6 +36,7 @@ from .parties import (
     RETAIL_DESCRIPTIONS,
     bought_by_actor,
     described_object,
+    described_partner,
     described_subject,
     kin,
     kin_subject,
@@ -595,6 +596,16 @@ def _by_description(
     ent = known[0]
     out = []
     for cue in cues:
+        if (
+            not by_kin
+            and cue.base == "in_talks"
+            and not cue.negated
+            and not cue.goal
+            and described_partner(toks, cue)
+        ):
+            rep = cue.conditional or hedged(cue)
+            out.append(Mention(ent.id, cue.status, rep, text, False, cue.text, "described-partner"))
+            continue
         if _with_another(toks, cue):
             continue
         if (

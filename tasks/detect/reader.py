@@ -215,7 +215,8 @@ def actor_presence(lex: Lexicon, article: Article, idx: int, depth: int = 0) -> 
     sentences = article.sentences
     sentence = sentences[idx]
     ents = _ents_in(article, sentence)
-    if any(e.kind == "actor" for e in ents):
+    actors = [e for e in ents if e.kind == "actor"]
+    if actors and not all(_with_rival(article, e, ents) for e in actors):
         return "named"
     seg = article.folded[sentence.start : sentence.end]
     previous = sentences[idx - 1] if idx > 0 else None
@@ -266,6 +267,27 @@ def actor_presence(lex: Lexicon, article: Article, idx: int, depth: int = 0) -> 
     if depth == 0 and any(actor_presence(lex, article, k, 3) == "periphrase" for k in beside):
         return "paragraph"  # "Lidl et l'américain discutaient… Lidl a démenti": a description
     return ""
+
+
+_LIST_GAP = re.compile(r"\s*(?:ou|or)\s*(?:d'|de |du |l')?\s*")
+
+
+def _with_rival(article: Article, actor: Ent, ents: list[Ent]) -> bool:
+    """The actor named as one of the platforms, or a rival ("face aux plateformes, qu'il
+    s'agisse d'Amazon ou d'Alibaba", "Amazon or Walmart"): the class, no party to a retailer's
+    deal in that sentence; only the paragraph holds the actor. A list ("les plateformes
+    partenaires (Amazon, Uber Eats, Deliveroo)") names partners, each of them."""
+    for other in ents:
+        if other.kind != "rival":
+            continue
+        gap = (
+            article.folded[actor.end : other.start]
+            if actor.end <= other.start
+            else (article.folded[other.end : actor.start])
+        )
+        if _LIST_GAP.fullmatch(gap):
+            return True
+    return False
 
 
 _ELLE = re.compile(r"(?<![\w'])elle(?![\w-])")
@@ -336,8 +358,23 @@ def _last_org_is_actor(
     if not before:
         opening = starts.get(1, len(article.text))
         before = [e for e in article.ents if e.start < pos and e.kind in kinds]
+        if not before and "retailer" not in kinds:
+            return _first_org_after_is_actor(article, pos, kinds)
         return bool(before) and before[-1].kind == "actor" and before[0].start < opening
     return before[-1].kind == "actor"
+
+
+def _first_org_after_is_actor(article: Article, pos: int, kinds: tuple[str, ...]) -> bool:
+    """A description no company precedes reads forward ("le géant américain aurait approché
+    Système U" … the next paragraph, "l'intérêt d'Amazon"): the first actor or rival named
+    after it, within the next paragraph, is the actor. Only for a description no retailer
+    fits ("américain"), never for "le groupe"."""
+    here = next((s.paragraph for s in article.sentences if s.start <= pos < s.end), None)
+    if here is None:
+        return False
+    last = max((s.end for s in article.sentences if s.paragraph <= here + 1), default=pos)
+    after = [e for e in article.ents if pos < e.start < last and e.kind in kinds]
+    return bool(after) and after[0].kind == "actor"
 
 
 def _no_org_between(article: Article, start: int, pos: int) -> bool:

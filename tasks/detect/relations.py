@@ -610,11 +610,14 @@ def assign(
             )
             if cue.status == "denied" and cue.negated and active_offer(toks, r, cue, parsed):
                 continue  # "Tesco has never offered the lockers": Tesco offers, nobody denies
+            if presence == "paragraph" and cue.base == "declined" and _other_suitor(toks, kinds):
+                continue  # "recommended a bid from CD&R after rejecting a lower offer"
             if (
                 presence == "paragraph"
                 and cue.status not in _RESPONSES
                 and not passive_approach
                 and not _named_target(toks, cue)
+                and not _contrasted(toks, r, cue)
                 and not (
                     cue.status == "ended"
                     and len({toks[k].ent for k, kind in kinds.items() if kind == "retailer"}) == 1
@@ -805,6 +808,60 @@ def _governing(
     if nearest is not None:
         return nearest[1], "nearest"
     return _dislocated(toks, r, cues) if parsed else None
+
+
+# Sentence adverbials that set a party against the ones just told ("Intermarché, en revanche,
+# aurait engagé des discussions").
+_CONTRASTS = (
+    ("en", "revanche"),
+    ("de", "son", "cote"),
+    ("pour", "sa", "part"),
+    ("quant", "a"),
+    ("however",),
+    ("for", "its", "part"),
+    ("by", "contrast"),
+    ("in", "contrast"),
+)
+
+
+def _contrasted(toks: list[Tok], r: int, cue: Cue) -> bool:
+    """The retailer set against the parties of the sentence before ("Leclerc a refusé de
+    donner suite à l'américain. Intermarché, en revanche, aurait engagé des discussions"):
+    the contrast carries the other party over, so the talks are with the actor the paragraph
+    names. The retailer opens the sentence, the adverbial beside it, before a cue of talks
+    ("Carrefour, de son côté, a développé son propre réseau de casiers" is its own)."""
+    if r > 3 or cue.first <= r or cue.base != "in_talks":
+        return False
+    if any(t.low in ("avec", "with") for t in toks[cue.last + 1 : cue.last + 4]):
+        return False  # "en discussions avec plusieurs plateformes": talks with others
+    if toks[cue.first - 1].low in ("ces", "these", "those"):
+        return False  # "reste à l'écart de ces tractations": the others' talks
+    words = [t.low for t in toks[: cue.first]]
+    for phrase in _CONTRASTS:
+        n = len(phrase)
+        for k in range(len(words) - n + 1):
+            if tuple(words[k : k + n]) == phrase and (k + n <= r or r < k <= r + 2):
+                return True
+    return False
+
+
+_SUITOR_OFFERS = {"bid", "offer", "approach", "proposal", "offre", "proposition", "approche"}
+_SUITOR_LINKS = {"from", "by", "de", "d'", "par"}
+
+
+def _other_suitor(toks: list[Tok], kinds: dict[int, str]) -> bool:
+    """The sentence names a suitor that is not the actor ("a bid from Clayton, Dubilier &
+    Rice", "l'offre de Fortress"): with the actor only a paragraph away, a refusal there
+    answers that suitor."""
+    for k in range(len(toks) - 2):
+        if (
+            toks[k].lemma in _SUITOR_OFFERS
+            and toks[k + 1].low in _SUITOR_LINKS
+            and toks[k + 2].text[:1].isupper()
+            and kinds.get(k + 2) != "actor"
+        ):
+            return True
+    return False
 
 
 def _named_target(toks: list[Tok], cue: Cue) -> bool:
