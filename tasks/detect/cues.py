@@ -706,7 +706,7 @@ def _governs(toks: list[Tok], k: int, first: int, speech: set[str] | None = None
     return not any(toks[j].pos == "VERB" and toks[j].lemma not in _LIGHT_VERBS for j in between)
 
 
-def _ni_subject(toks: list[Tok], first: int, head: int) -> bool:
+def _ni_subject(toks: list[Tok], head: int) -> bool:
     """The cue is a noun listed by "ni … ni" before the negated verb it is subject of: a
     "ne"/"n'" follows it in its clause."""
     if toks[head].pos in ("VERB", "AUX"):
@@ -813,7 +813,7 @@ def _resolve(
         for k in negations
         if not (k < first and any(t.lemma in _CONFIRM for t in toks[k + 1 : first]))
     ]  # "Neither company has acknowledged the contacts": unconfirmed, not denied
-    if _ni_subject(toks, first, head):
+    if _ni_subject(toks, head):
         # "Ni l'entreprise ni ses actionnaires n'ont confirmé": "ni … ni" lists the subjects
         # of the verb after; the negation is that verb's, not the noun's
         negations = [k for k in negations if toks[k].low not in ("ni", "neither", "nor")]
