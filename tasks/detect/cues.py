@@ -26,6 +26,7 @@ from .tokens import (
     DETERMINERS,
     ENDED_DEALS,
     LOCKERS,
+    OFFER_NOUNS,
     Cue,
     FoundCue,
     Tok,
@@ -561,13 +562,9 @@ def competitor(toks: list[Tok], r: int, words: _Words) -> bool:
     near = [
         t
         for k, t in enumerate(toks[max(0, r - 3) : r], start=max(0, r - 3))
-        if not (k + 1 < r and toks[k + 1].low in _RIVAL_OFFERS)
+        if not (k + 1 < r and toks[k + 1].low in OFFER_NOUNS)
     ] + ([toks[head]] if head >= 0 else [])
     return any(t.lemma in words.competition or t.low in words.competition for t in near)
-
-
-# "a rival bid for Sainsbury's": the competition word qualifies the offer, not the name
-_RIVAL_OFFERS = {"bid", "bids", "offer", "offers", "approach", "proposal", "suitor", "suitors"}
 
 
 def _rivals_act(toks: list[Tok], r: int, words: _Words) -> bool:

@@ -521,6 +521,11 @@ def described_object(toks: list[Tok], cue: Cue) -> bool:
     start = cue.last + 1
     while start < len(toks) and toks[start].low in _SHARE_OF:
         start += 1
+    return _description_at(toks, start)
+
+
+def _description_at(toks: list[Tok], start: int) -> bool:
+    """A definite description of a retailer within three words of ``start``."""
     for k in range(start, min(len(toks), start + 3)):
         tok = toks[k]
         if tok.low in CLAUSE_ENDS or tok.low in (",", ";", ":") or tok.ent >= 0:
@@ -540,24 +545,15 @@ def described_partner(toks: list[Tok], cue: Cue) -> bool:
         k += 1
     if k >= len(toks) or toks[k].low not in ("avec", "with"):
         return False
-    j = _past_adjectives(toks, k + 3)
-    if k + 2 < len(toks) and toks[k + 2].lemma in _TALKS_FOR and j < len(toks):
-        if toks[j].low not in ("de", "d'", "of"):
+    k += 1
+    if k + 1 < len(toks) and toks[k + 1].lemma in _TALKS_FOR:
+        k += 2  # "avec les actionnaires familiaux de" + the description
+        while k < len(toks) and toks[k].pos == "ADJ" and toks[k].ent < 0:
+            k += 1
+        if k >= len(toks) or toks[k].low not in ("de", "d'", "of"):
             return False
-        k = j  # "avec les actionnaires familiaux de" + the description
-    j = _past_adjectives(toks, k + 2)
-    return (
-        j < len(toks)
-        and toks[k + 1].lemma in DEFINITE | {"l'"}
-        and (toks[j].lemma in RETAIL_DESCRIPTIONS or toks[j].low in RETAIL_DESCRIPTIONS)
-    )
-
-
-def _past_adjectives(toks: list[Tok], k: int) -> int:
-    """The first token from ``k`` on that is not an adjective."""
-    while k < len(toks) and toks[k].pos == "ADJ" and toks[k].ent < 0:
         k += 1
-    return k
+    return _description_at(toks, k)
 
 
 # Those who talk for a retailer in a deal: its owners and its heads.

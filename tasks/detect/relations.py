@@ -67,6 +67,7 @@ from .tokens import (
     DETERMINERS,
     ENDED_DEALS,
     LOCKERS,
+    OFFER_NOUNS,
     Cue,
     Tok,
     clause_before,
@@ -845,7 +846,6 @@ def _contrasted(toks: list[Tok], r: int, cue: Cue) -> bool:
     return False
 
 
-_SUITOR_OFFERS = {"bid", "offer", "approach", "proposal", "offre", "proposition", "approche"}
 _SUITOR_LINKS = {"from", "by", "de", "d'", "par"}
 
 
@@ -855,7 +855,7 @@ def _other_suitor(toks: list[Tok], kinds: dict[int, str]) -> bool:
     answers that suitor."""
     for k in range(len(toks) - 2):
         if (
-            toks[k].lemma in _SUITOR_OFFERS
+            toks[k].low in OFFER_NOUNS
             and toks[k + 1].low in _SUITOR_LINKS
             and toks[k + 2].text[:1].isupper()
             and kinds.get(k + 2) != "actor"

@@ -235,3 +235,21 @@ def future_forms(tok: Tok) -> tuple[str, ...]:
             stem = low[: len(low) - len(end) + 1]
             return (stem, stem + "e")
     return ()
+
+
+# Nouns of an offer for a company ("a rival bid for X", "a bid from CD&R", "l'offre de X"),
+# read on the folded word
+OFFER_NOUNS = {
+    "bid",
+    "bids",
+    "offer",
+    "offers",
+    "approach",
+    "proposal",
+    "suitor",
+    "suitors",
+    "offre",
+    "offres",
+    "proposition",
+    "approche",
+}
