@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import pairwise
 
-from .lexicon import _ELISION, Lexicon, fold, fold_phrase
+from .lexicon import _ELISION, Lexicon, VenueWords, fold, fold_phrase
 from .model import DEALS
 from .tokens import (
     BE,
@@ -35,7 +35,7 @@ from .tokens import (
     future_forms,
     phrase_key,
 )
-from .venue import GOODS, venue_cues
+from .venue import GOODS, venue_cues, word_in
 
 
 def _window(
@@ -195,6 +195,8 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
     cues = [c for c in cues if not (c.base == "in_talks" and _talks_with_other(toks, c))]
     cues = [c for c in cues if not _speaks(toks, c) and not _rather_than(toks, c)]
     cues = [c for c in cues if not _too_much(toks, c) and not _rating(toks, c)]
+    if venue is not None:
+        cues = [c for c in cues if not _sells_goods(toks, c, venue)]
     cues = [c for c in cues if not _supposed(toks, c) and not _its_own_time(toks, c)]
     if _hypothesis(toks, lang) and not (toks and toks[-1].low == "?"):
         # (a question supposing a deal asks about a possibility: see the pipeline)
@@ -1207,6 +1209,53 @@ def _too_much(toks: list[Tok], cue: Cue) -> bool:
 def _rating(toks: list[Tok], cue: Cue) -> bool:
     """ "rates the stock a sell": an analyst's rating, not a sale."""
     return toks[cue.first].low == "sell" and cue.first > 0 and toks[cue.first - 1].low == "a"
+
+
+def _sells_goods(toks: list[Tok], cue: Cue, venue: VenueWords) -> bool:
+    """ "refusent de vendre leurs produits sur internet", "without selling a single yoghurt
+    online", "could stop buying Brazilian beef": a shop's trade in goods, not a company sold
+    or bought; the verb's object says which."""
+    if cue.last != cue.first:
+        return False
+    v = cue.first
+    if toks[v].lemma not in _TRADED:
+        k = v + 1
+        while k < min(len(toks), v + 3) and toks[k].pos == "ADV":
+            k += 1  # "refusent toujours de vendre"
+        if not (
+            cue.base == "declined"
+            and k + 1 < len(toks)
+            and toks[k].low in ("de", "d'", "to")
+            and toks[k + 1].lemma in _TRADED
+        ):
+            return False  # "refuse de vendre ses fruits", "refused to sell food"
+        v = k + 1
+    for k in range(v + 1, min(len(toks), v + 5)):
+        if toks[k].ent >= 0 or toks[k].actor or toks[k].low in CLAUSE_BREAK | _OBJECT_ENDS:
+            return False
+        if word_in(toks[k], venue.goods) and not (k + 1 < len(toks) and toks[k + 1].low in _FIRMS):
+            # not "to buy organic grocery chain Whole Foods": the goods word qualifies a firm;
+            # not "refuse de vendre ses produits sur Amazon / sur les places de marché": the
+            # actor, or platforms like it, as the place of sale
+            rest = toks[k + 1 : k + 8]
+            ends = [m for m, t in enumerate(rest) if t.low in CLAUSE_BREAK] + [len(rest)]
+            rest = rest[: ends[0]]
+            return not any(
+                t.actor
+                or (
+                    t.low in venue.places
+                    and any(word_in(u, venue.platforms) for u in rest[m + 1 : m + 4])
+                )
+                for m, t in enumerate(rest)
+            )
+    return False
+
+
+_TRADED = {"vendre", "acheter", "sell", "buy"}
+_OBJECT_ENDS = {"to", "in", "of", "on", "from", "by", "with", "à", "au", "aux", "sur", "par"}
+_OBJECT_ENDS |= {"avec", "dans", "pour", "for"}
+_FIRMS = {"chain", "chains", "business", "arm", "unit", "division", "operation", "retailer"}
+_FIRMS |= {"group", "company", "firm", "store", "stores", "delivery", "service", "platform"}
 
 
 def _after_purpose(toks: list[Tok], k: int) -> bool:

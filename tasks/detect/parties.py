@@ -187,6 +187,8 @@ def kin(toks: list[Tok], r: int, parsed: bool) -> bool:
             return False  # "la famille Mulliez, propriétaire d'Auchan": Auchan is the party
         return noun in KIN_WORDS or _banner_of_group(toks, r)
     before = [t.low for t in toks[max(0, r - 3) : r]]
+    if _owner_of_banner(toks, r) or _banner_of_group(toks, r):
+        return True  # "Monoprix, the Casino group's city-centre chain", "… of the Casino group"
     if r + 1 < len(toks) and toks[r + 1].low in _HELD_HYPHEN:
         return True  # "the Loblaw-owned banner": the owner qualifies the banner
     if "by" in before and any(w in ("owned", "controlled") for w in before):
@@ -248,7 +250,27 @@ _OWNER_PEOPLE = {"famille", "family", "heritier", "heir", "fondateur", "founder"
 
 
 def _named_group(toks: list[Tok], r: int) -> bool:
-    return any(w in ("groupe", "group") for w in (fold(toks[r].text).split()[0], toks[r - 1].low))
+    after = toks[r + 1].low if r + 1 < len(toks) else ""
+    return after == "group" or any(
+        w in ("groupe", "group") for w in (fold(toks[r].text).split()[0], toks[r - 1].low)
+    )
+
+
+_POSSESSIVE = {"'s", "’s", "group's", "group’s"}  # the tokenizer keeps "group's" whole
+
+
+def _owner_of_banner(toks: list[Tok], r: int) -> bool:
+    """ "the Casino group's city-centre chain", "Casino's subsidiary": the possessive names
+    the owner of the banner the sentence is about."""
+    k = r + 1
+    if k >= len(toks) or toks[k].low not in _POSSESSIVE:
+        return False
+    for m in range(k + 1, min(len(toks), k + 4)):
+        if toks[m].ent >= 0 or toks[m].low in (",", ";", ":", "("):
+            return False
+        if toks[m].lemma in _BANNERS | _OFFSPRING or toks[m].low in _BANNERS | _OFFSPRING:
+            return True
+    return False
 
 
 def _banner_of_group(toks: list[Tok], r: int) -> bool:
