@@ -27,6 +27,7 @@ from .tokens import (
     ENDED_DEALS,
     LOCKERS,
     OFFER_NOUNS,
+    SUITOR_LINKS,
     Cue,
     FoundCue,
     Tok,
@@ -190,7 +191,14 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
     ]
     cues = [c for c in cues if not _maxim(toks, c) and not _none_made(toks, c)]
     cues = [c for c in cues if not (c.base == "declined" and _no_comment(toks, c, words))]
-    cues = [c for c in cues if not (c.base == "declined" and _refuses_other(toks, c, index))]
+    cues = [
+        c
+        for c in cues
+        if not (
+            c.base == "declined"
+            and (_refuses_other(toks, c, index) or _refuses_suitors_offer(toks, c))
+        )
+    ]
     cues = [c for c in cues if not _merged_party(toks, c) and not _takes_part(toks, c)]
     cues = [c for c in cues if not (c.base == "in_talks" and _talks_with_other(toks, c))]
     cues = [c for c in cues if not _speaks(toks, c) and not _rather_than(toks, c)]
@@ -381,6 +389,38 @@ def _refuses_other(toks: list[Tok], cue: Cue, index: dict[str, object]) -> bool:
         if tok.lemma in _DEAL_OBJECTS or tok.low in _DEAL_OBJECTS or tok.actor:
             return False
     return True
+
+
+def _refuses_suitors_offer(toks: list[Tok], cue: Cue) -> bool:
+    """ "a rejeté une offre de 5,5 milliards de livres du fonds américain CD&R": the refusal's
+    object is an offer its own words give to another suitor, whoever else the sentence names
+    ("Amazon envisagerait de se joindre à la course")."""
+    for k in range(cue.last + 1, min(len(toks), cue.last + 8)):
+        if toks[k].low in CLAUSE_BREAK:
+            return False
+        if toks[k].low in OFFER_NOUNS:
+            return _suitor_after(toks, k)
+    return False
+
+
+def _suitor_after(toks: list[Tok], k: int) -> bool:
+    """The offer at ``k`` is another suitor's: after its amount, "du fonds américain X", "from
+    private equity firm X" (a name the actor does not bear)."""
+    for m in range(k + 1, min(len(toks), k + 10)):
+        if toks[m].low in CLAUSE_BREAK | _JOINS | _FROM_PLACE or toks[m].pos in ("VERB", "AUX"):
+            return False  # "les offres de collaboration et Leclerc", "venues de Seattle"
+        if toks[m].low not in SUITOR_LINKS:
+            continue
+        for n in range(m + 1, min(len(toks), m + 4)):
+            if toks[n].low in SUITOR_LINKS | CLAUSE_BREAK | _JOINS or toks[n].pos == "VERB":
+                break
+            if toks[n].text[:1].isupper():
+                return not toks[n].actor
+    return False
+
+
+_JOINS = {"et", "ou", "and", "or"}
+_FROM_PLACE = {"venu", "venue", "venus", "venues", "venant", "provenant", "coming"}
 
 
 def _merged_party(toks: list[Tok], cue: Cue) -> bool:

@@ -68,6 +68,7 @@ from .tokens import (
     ENDED_DEALS,
     LOCKERS,
     OFFER_NOUNS,
+    SUITOR_LINKS,
     Cue,
     Tok,
     clause_before,
@@ -846,9 +847,6 @@ def _contrasted(toks: list[Tok], r: int, cue: Cue) -> bool:
     return False
 
 
-_SUITOR_LINKS = {"from", "by", "de", "d'", "par"}
-
-
 def _other_suitor(toks: list[Tok], kinds: dict[int, str]) -> bool:
     """The sentence names a suitor that is not the actor ("a bid from Clayton, Dubilier &
     Rice", "l'offre de Fortress"): with the actor only a paragraph away, a refusal there
@@ -856,7 +854,7 @@ def _other_suitor(toks: list[Tok], kinds: dict[int, str]) -> bool:
     for k in range(len(toks) - 2):
         if (
             toks[k].low in OFFER_NOUNS
-            and toks[k + 1].low in _SUITOR_LINKS
+            and toks[k + 1].low in SUITOR_LINKS
             and toks[k + 2].text[:1].isupper()
             and kinds.get(k + 2) != "actor"
         ):
