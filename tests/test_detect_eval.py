@@ -141,12 +141,12 @@ def _old(*floors: object) -> object:
         ("blind-ag.jsonl", 0.81, 0.82, 0.93, 0.95),
         ("blind-ah.jsonl", 0.90, 0.90, 0.93, 0.95),
         ("blind-ai.jsonl", 0.77, 0.82, 0.93, 0.95),
-        ("blind-aj.jsonl", 0.93, 0.93, 0.93, 0.95),
+        ("blind-aj.jsonl", 0.95, 0.95, 0.93, 0.95),
         ("blind-ak.jsonl", 0.95, 0.95, 0.93, 0.95),
         ("blind-al.jsonl", 0.82, 0.88, 0.91, 0.94),
         ("blind-am.jsonl", 0.80, 0.80, 0.93, 0.94),
         ("blind-an.jsonl", 0.81, 0.92, 0.93, 0.95),
-        ("blind-ao.jsonl", 0.75, 0.84, 0.93, 0.95),
+        ("blind-ao.jsonl", 0.76, 0.85, 0.93, 0.95),
         ("blind-ap.jsonl", 0.86, 0.87, 0.93, 0.95),
         ("blind-aq.jsonl", 0.78, 0.89, 0.93, 0.95),
         ("blind-ar.jsonl", 0.88, 0.91, 0.93, 0.96),
@@ -166,7 +166,7 @@ def _old(*floors: object) -> object:
         # BB live blogs, timelines and bullet recaps, BC investor, earnings-call and analyst
         # coverage, BD executive profiles, appointments and obituaries: measured once in
         # session 17, read in session 18 (BD fully, BB and BC their lists of misses)
-        ("blind-bb.jsonl", 0.83, 0.90, 0.93, 0.95),
+        ("blind-bb.jsonl", 0.84, 0.90, 0.93, 0.95),
         ("blind-bc.jsonl", 0.82, 0.88, 0.92, 0.95),
         ("blind-bd.jsonl", 0.79, 0.87, 0.93, 0.96),
         # BE social-media posts and newsletters, BF supplier, brand and manufacturer news, BG
@@ -184,22 +184,27 @@ def _old(*floors: object) -> object:
         # BO parliamentary questions and hearings: measured once in session 21, read in
         # session 22 (its list of misses, about ten items in full)
         ("blind-bo.jsonl", 0.88, 0.91, 0.99, 0.92),
+        # BM foreign press reviews (measured once in session 20) and BS foreign press in
+        # translation (session 22): read in session 23 (their lists of misses, about fifteen
+        # items in full). BS's retailer floor went from 0.72 to 0.70: a refusal of a fund's
+        # offer is no longer taken for a refusal of the actor, which also took away a retailer
+        # that was right only by that accident
+        ("blind-bm.jsonl", 0.72, 0.77, 0.96, 0.96),
+        ("blind-bs.jsonl", 0.69, 0.70, 0.96, 0.96),
         # measured once and not read yet: BH radio, TV and podcast transcripts, BJ explainers,
-        # FAQs and consumer guides (session 19); BK regional daily press, BM foreign press
-        # reviews (session 20); BN HR and jobs news, BP humour and opinion columns (session
-        # 21; BP's mention floor went from 0.75 to 0.74 in session 22, one more spurious
-        # mention after the rules read from BO, its items still unread)
+        # FAQs and consumer guides (session 19); BK regional daily press (session 20); BN HR
+        # and jobs news, BP humour and opinion columns (session 21; BP's mention floor went
+        # from 0.75 to 0.74 in session 22, one more spurious mention after the rules read from
+        # BO, its items still unread)
         ("blind-bh.jsonl", 0.72, 0.84, 0.95, 0.96),
         ("blind-bj.jsonl", 0.81, 0.89, 0.91, 0.93),
         ("blind-bk.jsonl", 0.86, 0.91, 0.94, 0.94),
-        ("blind-bm.jsonl", 0.63, 0.70, 0.96, 0.95),
         ("blind-bn.jsonl", 0.80, 0.88, 0.88, 0.90),
         ("blind-bp.jsonl", 0.74, 0.88, 0.96, 0.96),
         # measured once in session 22, not read yet: BQ business-school case studies, BR union
-        # leaflets and works-council notes, BS foreign press in translation
+        # leaflets and works-council notes
         ("blind-bq.jsonl", 0.68, 0.77, 0.96, 0.89),
         ("blind-br.jsonl", 0.80, 0.91, 0.99, 0.89),
-        ("blind-bs.jsonl", 0.68, 0.72, 0.96, 0.96),
     ],
 )
 def test_no_regression_on_blind_sets(
