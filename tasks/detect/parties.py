@@ -256,14 +256,12 @@ def _named_group(toks: list[Tok], r: int) -> bool:
     )
 
 
-_POSSESSIVE = {"'s", "’s", "group's", "group’s"}  # the tokenizer keeps "group's" whole
-
-
 def _owner_of_banner(toks: list[Tok], r: int) -> bool:
-    """ "the Casino group's city-centre chain", "Casino's subsidiary": the possessive names
-    the owner of the banner the sentence is about."""
+    """ "the Casino group's city-centre chain": the possessive names the owner of the banner
+    the sentence is about. (A name's own "'s" stays inside the name's token: only "group's",
+    which the tokenizer keeps whole, shows here.)"""
     k = r + 1
-    if k >= len(toks) or toks[k].low not in _POSSESSIVE:
+    if k >= len(toks) or toks[k].low not in ("group's", "group’s"):
         return False
     for m in range(k + 1, min(len(toks), k + 4)):
         if toks[m].ent >= 0 or toks[m].low in (",", ";", ":", "("):
