@@ -237,11 +237,11 @@ def future_forms(tok: Tok) -> tuple[str, ...]:
     return ()
 
 
-# Nouns of an offer for a company ("a rival bid for X", "a bid from CD&R", "l'offre de X"),
-# read on the folded word
 # What links an offer to whoever makes it ("a bid from CD&R", "l'offre du fonds X").
 SUITOR_LINKS = {"from", "by", "de", "d'", "du", "des", "par"}
 
+# Nouns of an offer for a company ("a rival bid for X", "a bid from CD&R", "l'offre de X"),
+# read on the folded word
 OFFER_NOUNS = {
     "bid",
     "bids",
