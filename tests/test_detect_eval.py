@@ -148,7 +148,7 @@ def _old(*floors: object) -> object:
         ("blind-an.jsonl", 0.81, 0.92, 0.93, 0.95),
         ("blind-ao.jsonl", 0.76, 0.85, 0.93, 0.95),
         ("blind-ap.jsonl", 0.86, 0.87, 0.93, 0.95),
-        ("blind-aq.jsonl", 0.78, 0.89, 0.93, 0.95),
+        ("blind-aq.jsonl", 0.79, 0.89, 0.93, 0.95),
         ("blind-ar.jsonl", 0.88, 0.91, 0.93, 0.96),
         ("blind-as.jsonl", 0.88, 0.91, 0.93, 0.95),
         ("blind-at.jsonl", 0.97, 0.97, 0.91, 0.95),
@@ -172,7 +172,7 @@ def _old(*floors: object) -> object:
         # BE social-media posts and newsletters, BF supplier, brand and manufacturer news, BG
         # sector studies, rankings and translated foreign wire: measured once in session 18,
         # read in session 19 (their lists of misses, a few items in full)
-        ("blind-be.jsonl", 0.72, 0.80, 0.95, 0.95),
+        ("blind-be.jsonl", 0.74, 0.80, 0.95, 0.95),
         ("blind-bf.jsonl", 0.81, 0.87, 0.95, 0.95),
         ("blind-bg.jsonl", 0.84, 0.86, 0.93, 0.98),
         # BI court, competition-authority and regulatory news: measured once in session 19,
@@ -201,10 +201,15 @@ def _old(*floors: object) -> object:
         ("blind-bk.jsonl", 0.86, 0.91, 0.94, 0.94),
         ("blind-bn.jsonl", 0.80, 0.88, 0.88, 0.90),
         ("blind-bp.jsonl", 0.74, 0.88, 0.96, 0.96),
-        # measured once in session 22, not read yet: BQ business-school case studies, BR union
-        # leaflets and works-council notes
-        ("blind-bq.jsonl", 0.68, 0.77, 0.96, 0.89),
+        # BQ business-school case studies: measured once in session 22, read in session 24
+        # (its list of misses, about twenty items in full)
+        ("blind-bq.jsonl", 0.82, 0.88, 0.93, 0.92),
+        # measured once and not read yet: BR union leaflets and works-council notes (session
+        # 22); BT regional and local news sites, BU investor newsletters and market notes
+        # (session 24)
         ("blind-br.jsonl", 0.80, 0.91, 0.99, 0.89),
+        ("blind-bt.jsonl", 0.77, 0.81, 0.96, 0.93),
+        ("blind-bu.jsonl", 0.68, 0.75, 0.99, 0.93),
     ],
 )
 def test_no_regression_on_blind_sets(

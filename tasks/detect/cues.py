@@ -867,6 +867,14 @@ def _resolve(
     )
     if negated and _without(toks, first):
         return None  # "sans qu'aucune négociation ne s'engage": nothing followed, nobody denies
+    if negated and any(
+        t.lemma in _UNATTESTED or t.low in _UNATTESTED
+        for k in negations
+        for t in toks[k + 1 : first]
+    ):
+        # "les auteurs n'ont trouvé aucune trace de discussions", "no evidence that one was
+        # discussed": a writer who found nothing denies nothing for the parties
+        return None
     if (
         negated
         and first > 0
@@ -1047,6 +1055,10 @@ def _denied_after(toks: list[Tok], head: int, words: _Words) -> bool:
         and after[0].low in ("that", "which", "qui")
         and any(_negation(toks, head + 1 + k, words) for k in range(1, len(after)))
     )
+
+
+# Nouns of evidence: a negation through them says nothing was found, not that nothing was.
+_UNATTESTED = {"trace", "preuve", "indice", "evidence", "proof", "sign", "indication"}
 
 
 # Verbs of confirming: a negation of them leaves what they govern unconfirmed, not untrue.

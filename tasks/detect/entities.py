@@ -490,6 +490,7 @@ def discover(lex: Lexicon, text: str, folded: str, known: list[Ent]) -> list[Ent
     out += _discover_after(lex, text, folded, taken + [(e.start, e.end) for e in out])
     out += _discover_headed(lex, text, folded, taken + [(e.start, e.end) for e in out])
     out += _discover_operator(lex, text, folded, taken + [(e.start, e.end) for e in out])
+    out += _discover_defined(lex, text, folded, taken + [(e.start, e.end) for e in out])
     out = [e for e in out if not _speaking_person(text, folded, e.text)]
     found = _with_article(text, _everywhere(text, out, taken))
     grocery = len(lex.context.findall(folded)) >= 2 or any(e.kind == "retailer" for e in known)
@@ -817,6 +818,40 @@ _OWNS = re.compile(
     r"\b(?:holding|controls?|owns?|owner|parent|detient|controle|possede|proprietaire"
     r"|maison mere|actionnaire)\b"
 )
+
+
+# A sentence that defines its subject: "X est une chaîne de quinze magasins", "X was a chain of
+# twelve grocery stores". The copula's subject opens the sentence (after a short adverbial).
+_DEFINED = re.compile(
+    r"(?:^|(?<=[.!?\n])\s*|(?<=[.!?]) )(?:[\w'-]+ ){0,3}?(?:[\w'-]+, )?"
+    r"(?P<name>" + _NAME.pattern + r") (?:est|était|fut|reste|devient|is|was|remains|became)"
+    r" (?:alors |then |still |now |aujourd'hui |today )?(?:un|une|le|la|l'|a|an|the) ?"
+    r"(?:[a-zà-ÿ0-9'-]+ ){0,4}?(?P<noun>chaîne|chaine|enseigne|réseau|distributeur|épicerie"
+    r"|épicier|coopérative|grocer|chain|retailer|network|e-grocer|online grocer)\b"
+)
+
+
+def _discover_defined(
+    lex: Lexicon, text: str, folded: str, taken: list[tuple[int, int]]
+) -> list[Ent]:
+    """The subject of a defining copula whose attribute is a food retailer: "Dubreuil est une
+    chaîne de quinze magasins de fruits et légumes"."""
+    out: list[Ent] = []
+    for match in _DEFINED.finditer(text):
+        start, end = match.span("name")
+        words = _name_words(text[start:end])
+        if not words or words[0] in _NAME_STOP or len(" ".join(words)) < 3:
+            continue
+        name = " ".join(words)
+        start = end - len(name)
+        if any(s < end and start < e for s, e in taken) or lex.names.fullmatch(folded[start:end]):
+            continue
+        if lex.actor_any.search(folded[start:end]) or not _about_food(
+            lex, folded, match.start("noun"), match.end()
+        ):
+            continue
+        out.append(Ent("retailer", _slug(name), start, end, name, discovered=True))
+    return out
 
 
 # Food trades whose shops are named by the trade: "la fromagerie Bouvet" is Fromagerie Bouvet.

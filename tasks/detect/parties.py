@@ -273,7 +273,8 @@ def _owner_of_banner(toks: list[Tok], r: int) -> bool:
 
 def _banner_of_group(toks: list[Tok], r: int) -> bool:
     """ "la chaîne de magasins spécialisés du groupe Casino", however the parser hung it: a
-    banner noun a few words before "du groupe X", in the same apposition."""
+    banner noun (or "part of": "Monoprix, part of the Casino group") a few words before "du
+    groupe X", in the same apposition."""
     if r < 1 or not _named_group(toks, r):
         return False
     for k in range(r - 1, max(-1, r - 8), -1):
@@ -281,7 +282,14 @@ def _banner_of_group(toks: list[Tok], r: int) -> bool:
             return False
         if toks[k].lemma in _BANNERS or toks[k].low in _BANNERS:
             return True
+        if toks[k].low in _PART_OF and (k == 0 or toks[k - 1].low not in _QUANTIFIERS):
+            return True  # "part of the Casino group", not "une partie des magasins du groupe"
     return False
+
+
+# Belonging to a group: "part of the Casino group", "qui fait partie du groupe Casino".
+_PART_OF = {"part", "partie", "membre", "member"}
+_QUANTIFIERS = {"une", "la", "a", "the", "grande", "large", "bonne", "small", "petite"}
 
 
 def listed_with_actor(toks: list[Tok], kinds: dict[int, str], r: int) -> bool:

@@ -362,6 +362,9 @@ def _read_relations(
         by_press, markers = reported_markers(lex, article.lang, toks)
         ents = [replace(e, kind="other") if e.by_deal and e.id not in bought else e for e in ents]
         text = sentence_text(article.text, sentence)
+        if _prompt(article, sentence, text):
+            last_reported = reported_now
+            continue
         # « Amazon rachète Aldi, les prix vont exploser ». with no one to say it: a claim
         # quoted, not the newsroom's own statement
         by_press = by_press or (
@@ -471,6 +474,29 @@ def _read_relations(
     found += _same_as_before(article, found)
     found = _talks_not_held(_foreground(_fold_groups(lex, article, found)))
     return merge(_hedged(_refused_deals(found)))
+
+
+# A numbered question, or the first of a list of questions under its heading ("Questions : 1.",
+# "Discussion questions. (1)", "(2)", "3)").
+_PROMPT = re.compile(
+    r"\s*(?:(?:[\w'-]+ ){0,3}?[\w'-]+ ?[:.] ?)?(?:\(\d{1,2}\)|\d{1,2}[.)](?!\d)|[a-f]\))(?:\s|$)"
+)
+
+
+def _prompt(article: Article, sentence: Sentence, text: str) -> bool:
+    """A numbered question put to the reader ("(2) Should Morrisons have signed with Amazon?",
+    "Questions : 1. Fallait-il accepter l'offre ?"): a case study's or a quiz's, it asks for an
+    opinion and reports nothing. The number may stand as a sentence of its own before it."""
+    if not text.rstrip(' »"”').endswith("?"):
+        return False
+    if _PROMPT.match(text):
+        return True
+    if sentence.index == 0:
+        return False
+    before = article.sentences[sentence.index - 1]
+    return before.paragraph == sentence.paragraph and bool(
+        _PROMPT.fullmatch(sentence_text(article.text, before))
+    )
 
 
 # "Cora a fait de même", "lui a emboîté le pas", "Sainsbury's followed suit": the status of

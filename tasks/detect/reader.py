@@ -343,6 +343,8 @@ def _apposed(gap: str) -> bool:
     words = gap.split()
     if any(c in gap for c in '.;:!?()«»"—'):
         return False  # "…les casiers de l'américain. Carrefour, …": the next sentence's name
+    if words and words[0] in ("et", "ou", "and", "or"):
+        return False  # "l'américain et Ostrowski seraient en négociations": two parties
     return len(gap) <= 12 and len(words) <= 1 and not (words and words[0] in _AUXILIARIES)
 
 
