@@ -868,9 +868,9 @@ def _resolve(
     if negated and _without(toks, first):
         return None  # "sans qu'aucune négociation ne s'engage": nothing followed, nobody denies
     if negated and any(
-        t.lemma in _UNATTESTED or t.low in _UNATTESTED
+        t.low in _UNATTESTED and t.pos not in ("VERB", "AUX")
         for k in negations
-        for t in toks[k + 1 : first]
+        for t in toks[k + 1 : min(first, k + 4)]
     ):
         # "les auteurs n'ont trouvé aucune trace de discussions", "no evidence that one was
         # discussed": a writer who found nothing denies nothing for the parties
@@ -1057,7 +1057,8 @@ def _denied_after(toks: list[Tok], head: int, words: _Words) -> bool:
     )
 
 
-# Nouns of evidence: a negation through them says nothing was found, not that nothing was.
+# Nouns of evidence: a negation through them ("aucune trace de", "no evidence that", a few
+# words on at most) says nothing was found, not that nothing was.
 _UNATTESTED = {"trace", "preuve", "indice", "evidence", "proof", "sign", "indication"}
 
 

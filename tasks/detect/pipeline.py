@@ -463,7 +463,7 @@ def _read_relations(
             if status == "partnership" and _ends_the_deal(toks, cues, ents):
                 # "Its supply deal with Morrisons … was wound down": the one deal it ends
                 status, rule = "ended", rule + "+ended"
-            if text.rstrip(' »"”').endswith("?"):
+            if _asks(text):
                 # "Amazon rachètera-t-il Carrefour ?": a question states nothing; a deal asked
                 # about is a possibility
                 rep, rule = True, rule + "+question"
@@ -483,11 +483,16 @@ _PROMPT = re.compile(
 )
 
 
+def _asks(text: str) -> bool:
+    """The sentence is a question (its mark may stand inside closing quotes)."""
+    return text.rstrip(' »"”').endswith("?")
+
+
 def _prompt(article: Article, sentence: Sentence, text: str) -> bool:
     """A numbered question put to the reader ("(2) Should Morrisons have signed with Amazon?",
     "Questions : 1. Fallait-il accepter l'offre ?"): a case study's or a quiz's, it asks for an
     opinion and reports nothing. The number may stand as a sentence of its own before it."""
-    if not text.rstrip(' »"”').endswith("?"):
+    if not _asks(text):
         return False
     if _PROMPT.match(text):
         return True
