@@ -25,6 +25,7 @@ from .tokens import (
     CLAUSE_DEPS,
     DETERMINERS,
     ENDED_DEALS,
+    JOINS,
     LOCKERS,
     OFFER_NOUNS,
     SUITOR_LINKS,
@@ -407,20 +408,21 @@ def _suitor_after(toks: list[Tok], k: int) -> bool:
     """The offer at ``k`` is another suitor's: after its amount, "du fonds américain X", "from
     private equity firm X" (a name the actor does not bear)."""
     for m in range(k + 1, min(len(toks), k + 10)):
-        if toks[m].low in CLAUSE_BREAK | _JOINS | _FROM_PLACE or toks[m].pos in ("VERB", "AUX"):
+        if toks[m].low in _OFFER_ENDS or toks[m].pos in ("VERB", "AUX"):
             return False  # "les offres de collaboration et Leclerc", "venues de Seattle"
         if toks[m].low not in SUITOR_LINKS:
             continue
         for n in range(m + 1, min(len(toks), m + 4)):
-            if toks[n].low in SUITOR_LINKS | CLAUSE_BREAK | _JOINS or toks[n].pos == "VERB":
+            if toks[n].low in _SUITOR_ENDS or toks[n].pos == "VERB":
                 break
             if toks[n].text[:1].isupper():
                 return not toks[n].actor
     return False
 
 
-_JOINS = {"et", "ou", "and", "or"}
 _FROM_PLACE = {"venu", "venue", "venus", "venues", "venant", "provenant", "coming"}
+_OFFER_ENDS = CLAUSE_BREAK | JOINS | _FROM_PLACE  # where an offer's words end
+_SUITOR_ENDS = SUITOR_LINKS | CLAUSE_BREAK | JOINS  # where a suitor's name would have begun
 
 
 def _merged_party(toks: list[Tok], cue: Cue) -> bool:
@@ -1284,7 +1286,7 @@ def _sells_goods(toks: list[Tok], cue: Cue, venue: VenueWords) -> bool:
             return False  # "refuse de vendre ses fruits", "refused to sell food"
         v = k + 1
     for k in range(v + 1, min(len(toks), v + 5)):
-        if toks[k].ent >= 0 or toks[k].actor or toks[k].low in CLAUSE_BREAK | _OBJECT_ENDS:
+        if toks[k].ent >= 0 or toks[k].actor or toks[k].low in _GOODS_ENDS:
             return False
         if word_in(toks[k], venue.goods) and not (k + 1 < len(toks) and toks[k + 1].low in _FIRMS):
             # not "to buy organic grocery chain Whole Foods": the goods word qualifies a firm;
@@ -1307,6 +1309,7 @@ def _sells_goods(toks: list[Tok], cue: Cue, venue: VenueWords) -> bool:
 _TRADED = {"vendre", "acheter", "sell", "buy"}
 _OBJECT_ENDS = {"to", "in", "of", "on", "from", "by", "with", "à", "au", "aux", "sur", "par"}
 _OBJECT_ENDS |= {"avec", "dans", "pour", "for"}
+_GOODS_ENDS = CLAUSE_BREAK | _OBJECT_ENDS
 _FIRMS = {"chain", "chains", "business", "arm", "unit", "division", "operation", "retailer"}
 _FIRMS |= {"group", "company", "firm", "store", "stores", "delivery", "service", "platform"}
 

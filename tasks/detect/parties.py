@@ -139,6 +139,7 @@ _BANNERS = {
 # ("l'enseigne du groupe Louis Delhaize", "la filiale de Monoprix").
 _OWNERS = {"proprietaire", "maison-mere", "mere", "parent", "owner"}
 _OFFSPRING = {"filiale", "enseigne", "marque", "branche", "subsidiary", "banner", "brand", "chain"}
+_BANNER_NOUNS = _BANNERS | _OFFSPRING  # what a group's possessive may own ("group's chain")
 
 
 # Nouns that qualify a company by another ("filiale du groupe Casino", "owner of Monoprix"):
@@ -266,7 +267,7 @@ def _owner_of_banner(toks: list[Tok], r: int) -> bool:
     for m in range(k + 1, min(len(toks), k + 4)):
         if toks[m].ent >= 0 or toks[m].low in (",", ";", ":", "("):
             return False
-        if toks[m].lemma in _BANNERS | _OFFSPRING or toks[m].low in _BANNERS | _OFFSPRING:
+        if toks[m].lemma in _BANNER_NOUNS or toks[m].low in _BANNER_NOUNS:
             return True
     return False
 

@@ -24,7 +24,7 @@ from .entities import Ent, discover, find_entities, named_then_described, short_
 from .lexicon import Lexicon, fold
 from .sentences import Sentence, split_sentences
 from .speakers import Speech, voices
-from .tokens import PARTICIPLE_END, Tok, english_tokens
+from .tokens import JOINS, PARTICIPLE_END, Tok, english_tokens
 
 _NLP: Any = None
 DEEP_LANGS = ("fr", "en")  # read deeply; other languages get relevance only
@@ -343,7 +343,7 @@ def _apposed(gap: str) -> bool:
     words = gap.split()
     if any(c in gap for c in '.;:!?()«»"—'):
         return False  # "…les casiers de l'américain. Carrefour, …": the next sentence's name
-    if words and words[0] in ("et", "ou", "and", "or"):
+    if words and words[0] in JOINS:
         return False  # "l'américain et Ostrowski seraient en négociations": two parties
     return len(gap) <= 12 and len(words) <= 1 and not (words and words[0] in _AUXILIARIES)
 

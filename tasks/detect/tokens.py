@@ -240,6 +240,10 @@ def future_forms(tok: Tok) -> tuple[str, ...]:
 # What links an offer to whoever makes it ("a bid from CD&R", "l'offre du fonds X").
 SUITOR_LINKS = {"from", "by", "de", "d'", "du", "des", "par"}
 
+# Conjunctions that join two names as two ("les offres de collaboration et Leclerc",
+# "l'américain et Ostrowski").
+JOINS = {"et", "ou", "and", "or"}
+
 # Nouns of an offer for a company ("a rival bid for X", "a bid from CD&R", "l'offre de X"),
 # read on the folded word
 OFFER_NOUNS = {
