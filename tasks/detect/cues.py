@@ -191,7 +191,11 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
         )
     ]
     cues = [c for c in cues if not _maxim(toks, c) and not _none_made(toks, c)]
-    cues = [c for c in cues if not (c.base == "declined" and _no_comment(toks, c, words))]
+    cues = [
+        c
+        for c in cues
+        if not (c.base == "declined" and (_no_comment(toks, c, words) or _fears(toks, c, words)))
+    ]
     cues = [
         c
         for c in cues
@@ -258,6 +262,17 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
         )
     ]  # "dément toute discussion", "refused any talks", "n'a jamais été question de s'allier":
     # the talks or the deal are what is refused
+    left_open = [c for c in cues if c.base == "rumored" and c.negated]
+    cues = [
+        c
+        for c in cues
+        if not any(
+            0 < c.first - d.last <= 6
+            and not any(t.low in _LEFT_OPEN_ENDS for t in toks[d.last + 1 : c.first])
+            for d in left_open
+        )
+    ]  # "n'exclut pas qu'Amazon fasse une offre", "would not rule out Amazon making a move":
+    # the approach or the deal is only what is left open, a possibility
     courtship = any(c.status not in DEALS for c in cues if not c.goal)
     kept: list[Cue] = []
     for cue in cues:
@@ -423,6 +438,7 @@ def _suitor_after(toks: list[Tok], k: int) -> bool:
 _FROM_PLACE = {"venu", "venue", "venus", "venues", "venant", "provenant", "coming"}
 _OFFER_ENDS = CLAUSE_BREAK | JOINS | _FROM_PLACE  # where an offer's words end
 _SUITOR_ENDS = SUITOR_LINKS | CLAUSE_BREAK | JOINS  # where a suitor's name would have begun
+_LEFT_OPEN_ENDS = CLAUSE_BREAK - {"que", "qu'"}  # "n'exclut pas qu'…" goes on
 
 
 def _merged_party(toks: list[Tok], cue: Cue) -> bool:
@@ -543,6 +559,15 @@ def _rather_than(toks: list[Tok], cue: Cue) -> bool:
     partenaire")."""
     words = [fold(t.low) for t in toks[max(0, cue.first - 4) : cue.first]]
     return any(pair in _RATHER for pair in pairwise(words))
+
+
+def _fears(toks: list[Tok], cue: Cue, words: _Words) -> bool:
+    """ "On ne voudrait pas que nos magasins deviennent des entrepôts": a wish that something
+    not happen, with a clause of its own; no offer is turned down."""
+    rest = [
+        t for t in toks[cue.last + 1 : cue.last + 4] if t.low.rstrip("'") not in words.negations
+    ]
+    return cue.negated and bool(rest) and rest[0].low in ("que", "qu'")
 
 
 def _no_comment(toks: list[Tok], cue: Cue, words: _Words) -> bool:
@@ -787,11 +812,17 @@ def _expletive(toks: list[Tok], negations: list[int], first: int) -> bool:
     return False
 
 
-def _restrictive(toks: list[Tok], negations: list[int], head: int) -> bool:
-    """ "ne … que" restricts ("Mercadona ne propose qu'un service limité"), it does not deny."""
+def _restrictive(toks: list[Tok], negations: list[int], head: int, words: _Words) -> bool:
+    """ "ne … que" restricts ("Mercadona ne propose qu'un service limité"), it does not deny;
+    "n'exclut pas qu'Amazon…" has its "pas" before the "que", and denies."""
     if any(toks[k].low.rstrip("'") not in ("ne", "n") for k in negations):
         return False
-    return any(t.low in ("que", "qu'") for t in toks[head + 1 : head + 5])
+    for t in toks[head + 1 : head + 5]:
+        if t.low.rstrip("'") in words.negations:
+            return False
+        if t.low in ("que", "qu'"):
+            return True
+    return False
 
 
 def _match_rest(
@@ -864,7 +895,7 @@ def _resolve(
         negations = [k for k in negations if toks[k].low.rstrip("'") not in ("ne", "n")]
     negated = (
         bool(negations)
-        and not _restrictive(toks, negations, head)
+        and not _restrictive(toks, negations, head, words)
         and not _expletive(toks, negations, first)
     )
     if negated and _without(toks, first):
@@ -1262,8 +1293,14 @@ def _too_much(toks: list[Tok], cue: Cue) -> bool:
 
 
 def _rating(toks: list[Tok], cue: Cue) -> bool:
-    """ "rates the stock a sell": an analyst's rating, not a sale."""
-    return toks[cue.first].low == "sell" and cue.first > 0 and toks[cue.first - 1].low == "a"
+    """ "rates the stock a sell": an analyst's rating, not a sale; "price target", "target
+    cut to $22": the price an analyst expects, not a takeover target."""
+    k = cue.first
+    if toks[k].low in ("target", "targets"):
+        return (k > 0 and toks[k - 1].low == "price") or any(
+            any(ch.isdigit() for ch in t.text) for t in toks[k + 1 : k + 5]
+        )
+    return toks[k].low == "sell" and k > 0 and toks[k - 1].low == "a"
 
 
 def _sells_goods(toks: list[Tok], cue: Cue, venue: VenueWords) -> bool:

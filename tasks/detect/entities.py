@@ -764,7 +764,9 @@ def _discover_after(
             # "à Paris, l'enseigne lyonnaise Comptoir Rhodanien": it introduces its own name;
             # "a grocery chain based in Columbus" names a place
             continue
-        found = _NAME_BEFORE.search(text[max(0, comma - 60) : comma])
+        aside = _BRACKETED.search(text, max(0, comma - 40), comma)
+        end = aside.start() if aside else comma  # "Frischeland (FRL, Francfort), chaîne…"
+        found = _NAME_BEFORE.search(text[max(0, end - 60) : end])
         if not found:
             continue
         words = found.group(1).split()
@@ -775,7 +777,6 @@ def _discover_after(
         name = " ".join(words)
         if len(name) < 3 or name.split()[0] in _NAME_STOP:
             continue
-        end = comma
         start = end - len(name)
         if any(s < end and start < e for s, e in taken) or lex.names.fullmatch(folded[start:end]):
             continue
@@ -790,6 +791,8 @@ def _discover_after(
 
 
 _IN_PLACE = re.compile(r"\b(?:aux|au|en|dans (?:le|la|les)) $")
+# A short aside between a name and its apposition: a ticker, a market, a town
+_BRACKETED = re.compile(r" \([^()]{1,30}\)$")
 # A participle and its agent that open the sentence: the one asked, not an apposition's head
 _ASKED_BY = re.compile(r"\b[a-z]+(?:e|ee|es|ees|ed) (?:par|by) (?:l'|le |la |les )?$")
 # "the Boise, Idaho-based grocer": the state after the city; with an article after the comma

@@ -192,6 +192,8 @@ def kin(toks: list[Tok], r: int, parsed: bool) -> bool:
         return True  # "Monoprix, the Casino group's city-centre chain", "… of the Casino group"
     if r + 1 < len(toks) and toks[r + 1].low in _HELD_HYPHEN:
         return True  # "the Loblaw-owned banner": the owner qualifies the banner
+    if toks[r].poss and r + 1 < len(toks) and toks[r + 1].ent >= 0 and not toks[r + 1].actor:
+        return True  # "Casino's Monoprix banner": the owner qualifies the banner
     if "by" in before and any(w in ("owned", "controlled") for w in before):
         return True  # "the upmarket chain owned by the John Lewis Partnership"
     if "behind" in before:
@@ -317,6 +319,17 @@ def listed_with_actor(toks: list[Tok], kinds: dict[int, str], r: int) -> bool:
 
 
 _PREPOSITIONS = {"via", "avec", "sur", "par", "de", "d'", "chez", "with", "on", "by", "through"}
+
+
+def hyphen_names(toks: list[Tok], cue: Cue) -> list[int]:
+    """ "l'accord Monoprix-Amazon", "the Sainsbury's-Asda deal": the names joined by a hyphen
+    right beside the cue are its parties, and no other name is; without the actor among
+    them, the deal is theirs with each other."""
+    for at in (cue.last + 1, cue.first - 3):
+        trio = toks[at : at + 3] if at >= 0 else []
+        if len(trio) == 3 and trio[1].low == "-" and trio[0].ent >= 0 and trio[2].ent >= 0:
+            return [at, at + 2]
+    return []
 
 
 def _conj_root(toks: list[Tok], k: int) -> int:

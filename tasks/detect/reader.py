@@ -558,17 +558,30 @@ def english_sentence(lex: Lexicon, article: Article, sentence: Sentence) -> list
         start = sentence.start + offset
         if start < skip_until:
             continue
-        tail = None
+        tail: list[Tok] = []
         for k, ent in enumerate(ents):
             if ent.start <= start < ent.end:
                 rest = tok.text[ent.end - start :]
-                if rest.startswith("-") and len(rest) > 1:
-                    tail = Tok(rest, fold(rest), fold(rest))  # "Loblaw-owned": the owner
-                tok = Tok(ent.text, fold(ent.text), fold(ent.text), "PROPN", ent=k)
-                tok.actor = ent.kind == "actor"
-                skip_until = ent.end
+                pair = next((j for j, e in enumerate(ents) if e.start == ent.end + 1), None)
+                if rest.startswith("-") and pair is not None:
+                    # "the Monoprix-Amazon tie-up": two names, each its own token
+                    tail = [Tok("-", "-", "-", "PUNCT"), _ent_tok(ents, pair)]
+                    skip_until = ents[pair].end
+                elif rest.startswith("-") and len(rest) > 1:
+                    tail = [Tok(rest, fold(rest), fold(rest))]  # "Loblaw-owned": the owner
+                    skip_until = ent.end
+                else:
+                    skip_until = ent.end
+                tok = _ent_tok(ents, k)
+                tok.poss = rest in ("'s", "’s")
                 break
         toks.append(tok)
-        if tail is not None:
-            toks.append(tail)
+        toks.extend(tail)
     return toks
+
+
+def _ent_tok(ents: list[Ent], k: int) -> Tok:
+    ent = ents[k]
+    tok = Tok(ent.text, fold(ent.text), fold(ent.text), "PROPN", ent=k)
+    tok.actor = ent.kind == "actor"
+    return tok

@@ -36,6 +36,7 @@ from .parties import (
     RAISING,
     RETAIL_DESCRIPTIONS,
     active_offer,
+    hyphen_names,
     kin,
     listed_with_actor,
 )
@@ -605,6 +606,9 @@ def assign(
                 continue  # "Casino et U auraient dit non, seul Leclerc serait partant"
             if listed_with_actor(toks, kinds, r):
                 continue  # "les plateformes partenaires (Amazon, Uber Eats, Deliveroo)"
+            pair = hyphen_names(toks, cue)
+            if pair and (r not in pair or not any(toks[k].actor for k in pair)):
+                continue  # "Casino salué après l'accord Monoprix-Amazon": Monoprix's deal
             passive_approach = cue.base == "approached" and (
                 toks[r].dep == "nsubj:pass"
                 or (how == "syntax" and is_passive(toks, cue))
@@ -802,7 +806,12 @@ def _governing(
             and own_predicate(toks, r, cue)
         ):
             continue  # "Auchan dément, Cora se tait" (after the name, a comma may open an incise)
-        d = sum(1 for k in span if toks[k].pos not in _LIGHT and toks[k].low not in _PUNCT)
+        aside = _aside_after(toks, r)  # "Mercasol (MSOL.MC), the …": no distance
+        d = sum(
+            1
+            for k in span
+            if toks[k].pos not in _LIGHT and toks[k].low not in _PUNCT and k not in aside
+        )
         # a cue of the name's own comma segment first, then the nearest
         rank = (comma_between(toks, r, cue.first), d)
         if d <= (8 if parsed else 10) and (nearest is None or rank < nearest[0]):
@@ -810,6 +819,16 @@ def _governing(
     if nearest is not None:
         return nearest[1], "nearest"
     return _dislocated(toks, r, cues) if parsed else None
+
+
+def _aside_after(toks: list[Tok], r: int) -> set[int]:
+    """The parenthesis right after the name ("Mercasol (MSOL.MC), …"): its ticker or town."""
+    if r + 1 >= len(toks) or toks[r + 1].low != "(":
+        return set()
+    for k in range(r + 2, min(len(toks), r + 8)):
+        if toks[k].low == ")":
+            return set(range(r + 1, k + 1))
+    return set()
 
 
 # Sentence adverbials that set a party against the ones just told ("Intermarché, en revanche,

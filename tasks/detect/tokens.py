@@ -122,6 +122,7 @@ class Tok:
     ent: int = -1  # index into the sentence's entities, -1 for none
     actor: bool = False  # the entity is the actor
     plup: bool = False  # a verb in the pluperfect ("avait approché"): background, not news
+    poss: bool = False  # a name with its own "'s" ("Casino's"): an owner, in English
 
 
 @dataclass
