@@ -206,6 +206,7 @@ def find_cues(lex: Lexicon, lang: str, toks: list[Tok]) -> list[Cue]:
     ]
     cues = [c for c in cues if not _merged_party(toks, c) and not _takes_part(toks, c)]
     cues = [c for c in cues if not (c.base == "in_talks" and _talks_with_other(toks, c))]
+    cues = [c for c in cues if not (c.base == "partnership" and _between_retailers(toks, c))]
     cues = [c for c in cues if not _speaks(toks, c) and not _rather_than(toks, c)]
     cues = [c for c in cues if not _too_much(toks, c) and not _rating(toks, c)]
     if venue is not None:
@@ -494,6 +495,32 @@ def _talks_with_other(toks: list[Tok], cue: Cue) -> bool:
     return True
 
 
+def _between_retailers(toks: list[Tok], cue: Cue) -> bool:
+    """ "Ocado signed with Morrisons in 2013": a retailer just before, a retailer just after
+    "with": their deal with each other, not with the actor."""
+    k = cue.last if toks[cue.last].low in ("avec", "with") else cue.last + 1
+    if k >= len(toks) or toks[k].low not in ("avec", "with"):
+        return False
+    k += 1
+    while k < len(toks) and toks[k].low in DETERMINERS:
+        k += 1
+    before = cue.first - 1
+    while before >= 0 and (toks[before].pos in ("AUX", "ADV") or toks[before].low in _VERB_AIDS):
+        before -= 1  # "Ocado has now signed with"
+    return (
+        k < len(toks)
+        and toks[k].ent >= 0
+        and not toks[k].actor
+        and before >= 0
+        and toks[before].ent >= 0
+        and not toks[before].actor
+    )
+
+
+# What stands between a subject and its verb in an unparsed sentence ("has now signed").
+_VERB_AIDS = BE | {"has", "have", "had", "now", "also", "just", "already", "recently"}
+
+
 # Those a retailer bargains with when it is not the actor.
 _OTHER_SIDES = {
     "fournisseur",
@@ -674,6 +701,8 @@ def reference(toks: list[Tok], r: int, words: _Words) -> bool:
     l'instar de", "contrairement à", "after", "like", "unlike" (itself or the list it is part
     of: "Après Leclerc et Système U, …"); "comme"/"like" only where it opens a clause ("Comme
     Cora, …", ", like Tesco,"), not after a noun ("des enseignes comme Cora" names examples)."""
+    if _affected(toks, r):
+        return True
     if not words.reference:
         return False
     if toks[r].head >= 0:
@@ -700,6 +729,38 @@ def reference(toks: list[Tok], r: int, words: _Words) -> bool:
     if j < 0 or toks[j].low not in words.reference:
         return False
     return toks[j].low not in _EXEMPLIFYING or _opens_clause(toks, j)
+
+
+def _affected(toks: list[Tok], r: int) -> bool:
+    """ "ce que la rumeur change pour Carrefour et Casino", "what it means for Tesco": the
+    ones an event bears on, not its parties."""
+    j = r - 1
+    while j >= 0 and (toks[j].ent >= 0 or toks[j].low in LIST_GLUE):
+        j -= 1
+    if j < 1 or toks[j].low not in ("pour", "for"):
+        return False
+    return any(
+        t.lemma in _EFFECTS or t.low in _EFFECTS
+        for t in toks[max(0, j - 5) : j]
+        if t.low not in CLAUSE_BREAK
+    )
+
+
+# What an event does to those it bears on ("ce que ça change pour", "the read-across for").
+_EFFECTS = {
+    "changer",
+    "change",
+    "changes",
+    "signifier",
+    "mean",
+    "means",
+    "consequence",
+    "consequences",
+    "implication",
+    "implications",
+    "impact",
+    "read-across",
+}
 
 
 def _listed_on(toks: list[Tok], r: int) -> bool:
@@ -1298,8 +1359,10 @@ def _rating(toks: list[Tok], cue: Cue) -> bool:
     k = cue.first
     if toks[k].low in ("target", "targets"):
         return (k > 0 and toks[k - 1].low == "price") or any(
-            any(ch.isdigit() for ch in t.text) for t in toks[k + 1 : k + 5]
-        )
+            any(ch.isdigit() for ch in t.text)
+            for t in toks[max(0, k - 2) : k + 5]
+            if t is not toks[k]
+        )  # "a 185p target", "target cut to $22"
     return toks[k].low == "sell" and k > 0 and toks[k - 1].low == "a"
 
 

@@ -455,6 +455,7 @@ def _tokens(
         if tok.low in _IMPERFECT_AUX and tok.dep.startswith("aux"):
             toks[tok.head if tok.head >= 0 else i].plup = True  # "avait racheté", "s'était heurté"
     _unhang_adverbials(toks)
+    _rejoin_subject(toks)
     return toks
 
 
@@ -489,6 +490,22 @@ def _unhang_adverbials(toks: list[Tok]) -> None:
             if k != pred:
                 toks[k].head = pred
         toks[i].head, toks[i].dep = pred, "advmod"
+
+
+def _rejoin_subject(toks: list[Tok]) -> None:
+    """The parser may cut a name that opens the sentence before a comma off as a root of its
+    own ("Intermarché, en revanche, n'a jamais été approché"): with a verb root later and no
+    subject of that verb, the name is its subject."""
+    if len(toks) < 4 or toks[0].ent < 0 or toks[0].head >= 0 or toks[1].low != ",":
+        return
+    root = next((k for k in range(2, len(toks)) if toks[k].head < 0), None)
+    if root is None or toks[root].pos not in ("VERB", "AUX"):
+        return
+    kids = [t for t in toks if t.head == root]
+    if any(t.dep.startswith(("nsubj", "expl")) for t in kids):
+        return
+    passive = any(t.dep == "aux:pass" for t in kids)
+    toks[0].head, toks[0].dep = root, "nsubj:pass" if passive else "nsubj"
 
 
 def _verb_read_as_adjective(token: Any) -> bool:

@@ -638,11 +638,25 @@ def assign(
                 and toks[r].head in cue.tokens
             ):
                 continue
+            if _invests_itself(toks, r, cue):
+                continue  # "deux segments où Carrefour investit massivement": its own money
             rule = f"{cue.rule}+{how}+actor:{presence}"
             out.append(
                 (ents[tok.ent], cue, rule, reported or cue.conditional or cue.status == "rumored")
             )
     return out
+
+
+def _invests_itself(toks: list[Tok], r: int, cue: Cue) -> bool:
+    """The retailer just before "investit"/"invests", no actor after it: the retailer puts
+    money into its own business ("où Carrefour investit massivement"), no stake with the
+    actor ("Amazon investit dans Deliveroo", "Tesco invests with Amazon" are)."""
+    verb = toks[cue.first]
+    return (
+        verb.lemma in ("investir", "invest")
+        and 0 < cue.first - r <= 2
+        and not any(t.actor for t in toks[cue.last + 1 : cue.last + 6])
+    )
 
 
 # What a retailer ends that is its deal with the actor told before ("a mis fin à sa boutique
