@@ -126,12 +126,16 @@ def _old(*floors: object) -> object:
         _old("blind-r.jsonl", 0.95, 0.95, 0.93, 0.95),
         _old("blind-s.jsonl", 0.88, 0.91, 0.93, 0.95),
         _old("blind-t.jsonl", 0.95, 0.97, 0.93, 0.95),
-        _old("blind-u.jsonl", 0.79, 0.83, 0.93, 0.95),
+        # U's mention floor went from 0.79 to 0.78 in session 25: a name the parser cut off
+        # before its comma ("Metro, l'épicier montréalais…, a été courtisé") is the verb's
+        # subject again, and the approach it now gets outranks the pluperfect refusal the
+        # labels keep
+        _old("blind-u.jsonl", 0.78, 0.83, 0.93, 0.95),
         _old("blind-v.jsonl", 0.85, 0.92, 0.93, 0.95),
         _old("blind-w.jsonl", 0.84, 0.86, 0.93, 0.95),
         ("blind-x.jsonl", 0.69, 0.77, 0.93, 0.95),
         ("blind-y.jsonl", 0.90, 0.92, 0.93, 0.95),
-        ("blind-z.jsonl", 0.84, 0.86, 0.93, 0.95),
+        ("blind-z.jsonl", 0.85, 0.87, 0.93, 0.95),
         ("blind-aa.jsonl", 0.95, 0.99, 0.93, 0.95),
         ("blind-ab.jsonl", 0.84, 0.87, 0.93, 0.95),
         ("blind-ac.jsonl", 0.76, 0.77, 0.93, 0.95),
@@ -172,7 +176,7 @@ def _old(*floors: object) -> object:
         # BE social-media posts and newsletters, BF supplier, brand and manufacturer news, BG
         # sector studies, rankings and translated foreign wire: measured once in session 18,
         # read in session 19 (their lists of misses, a few items in full)
-        ("blind-be.jsonl", 0.74, 0.80, 0.95, 0.95),
+        ("blind-be.jsonl", 0.75, 0.81, 0.95, 0.95),
         ("blind-bf.jsonl", 0.81, 0.87, 0.95, 0.95),
         ("blind-bg.jsonl", 0.84, 0.86, 0.93, 0.98),
         # BI court, competition-authority and regulatory news: measured once in session 19,
@@ -196,7 +200,7 @@ def _old(*floors: object) -> object:
         # and jobs news, BP humour and opinion columns (session 21; BP's mention floor went
         # from 0.75 to 0.74 in session 22, one more spurious mention after the rules read from
         # BO, its items still unread)
-        ("blind-bh.jsonl", 0.72, 0.84, 0.95, 0.96),
+        ("blind-bh.jsonl", 0.73, 0.86, 0.95, 0.96),
         ("blind-bj.jsonl", 0.81, 0.89, 0.91, 0.93),
         ("blind-bk.jsonl", 0.86, 0.91, 0.94, 0.94),
         ("blind-bn.jsonl", 0.80, 0.88, 0.88, 0.90),
@@ -204,12 +208,16 @@ def _old(*floors: object) -> object:
         # BQ business-school case studies: measured once in session 22, read in session 24
         # (its list of misses, about twenty items in full)
         ("blind-bq.jsonl", 0.82, 0.88, 0.93, 0.92),
+        # BU investor newsletters and market notes: measured once in session 24, read in
+        # session 25 (its list of misses, about fifteen items in full)
+        ("blind-bu.jsonl", 0.87, 0.87, 0.96, 0.94),
         # measured once and not read yet: BR union leaflets and works-council notes (session
-        # 22); BT regional and local news sites, BU investor newsletters and market notes
-        # (session 24)
+        # 22); BT regional and local news sites (session 24); BV farm and food-cooperative
+        # bulletins, BW franchise and independent-retailer trade press (session 25)
         ("blind-br.jsonl", 0.80, 0.91, 0.99, 0.89),
         ("blind-bt.jsonl", 0.77, 0.81, 0.96, 0.93),
-        ("blind-bu.jsonl", 0.68, 0.75, 0.99, 0.93),
+        ("blind-bv.jsonl", 0.76, 0.88, 0.99, 0.97),
+        ("blind-bw.jsonl", 0.82, 0.88, 0.99, 0.92),
     ],
 )
 def test_no_regression_on_blind_sets(
