@@ -591,10 +591,12 @@ def _rather_than(toks: list[Tok], cue: Cue) -> bool:
 def _fears(toks: list[Tok], cue: Cue, words: _Words) -> bool:
     """ "On ne voudrait pas que nos magasins deviennent des entrepôts": a wish that something
     not happen, with a clause of its own; no offer is turned down."""
+    if not cue.negated:
+        return False
     rest = [
         t for t in toks[cue.last + 1 : cue.last + 4] if t.low.rstrip("'") not in words.negations
     ]
-    return cue.negated and bool(rest) and rest[0].low in ("que", "qu'")
+    return bool(rest) and rest[0].low in ("que", "qu'")
 
 
 def _no_comment(toks: list[Tok], cue: Cue, words: _Words) -> bool:
@@ -1358,11 +1360,10 @@ def _rating(toks: list[Tok], cue: Cue) -> bool:
     cut to $22": the price an analyst expects, not a takeover target."""
     k = cue.first
     if toks[k].low in ("target", "targets"):
+        near = toks[max(0, k - 2) : k] + toks[k + 1 : k + 5]  # "a 185p target", "cut to $22"
         return (k > 0 and toks[k - 1].low == "price") or any(
-            any(ch.isdigit() for ch in t.text)
-            for t in toks[max(0, k - 2) : k + 5]
-            if t is not toks[k]
-        )  # "a 185p target", "target cut to $22"
+            ch.isdigit() for t in near for ch in t.text
+        )
     return toks[k].low == "sell" and k > 0 and toks[k - 1].low == "a"
 
 

@@ -598,6 +598,7 @@ def english_sentence(lex: Lexicon, article: Article, sentence: Sentence) -> list
 
 
 def _ent_tok(ents: list[Ent], k: int) -> Tok:
+    """A name as one token, the actor's marked as such."""
     ent = ents[k]
     tok = Tok(ent.text, fold(ent.text), fold(ent.text), "PROPN", ent=k)
     tok.actor = ent.kind == "actor"

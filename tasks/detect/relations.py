@@ -791,6 +791,7 @@ def _governing(
             return cue, "syntax"
     nearest: tuple[tuple[bool, int], Cue] | None = None
     incise = relative_incise(toks, r)
+    aside = _aside_after(toks, r)  # "Mercasol (MSOL.MC), the …": no distance
     for cue in cues:
         span = range(r + 1, cue.first) if r < cue.first else range(cue.last + 1, r)
         if any(clause_end(toks, k) for k in span) or (
@@ -820,7 +821,6 @@ def _governing(
             and own_predicate(toks, r, cue)
         ):
             continue  # "Auchan dément, Cora se tait" (after the name, a comma may open an incise)
-        aside = _aside_after(toks, r)  # "Mercasol (MSOL.MC), the …": no distance
         d = sum(
             1
             for k in span
