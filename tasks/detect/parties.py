@@ -189,11 +189,9 @@ def kin(toks: list[Tok], r: int, parsed: bool) -> bool:
         return noun in KIN_WORDS or _banner_of_group(toks, r)
     before = [t.low for t in toks[max(0, r - 3) : r]]
     if _owner_of_banner(toks, r) or _banner_of_group(toks, r):
-        return True  # "Monoprix, the Casino group's city-centre chain", "… of the Casino group"
+        return True  # "the Casino group's chain", "Casino's Monoprix", "… of the Casino group"
     if r + 1 < len(toks) and toks[r + 1].low in _HELD_HYPHEN:
         return True  # "the Loblaw-owned banner": the owner qualifies the banner
-    if toks[r].poss and r + 1 < len(toks) and toks[r + 1].ent >= 0 and not toks[r + 1].actor:
-        return True  # "Casino's Monoprix banner": the owner qualifies the banner
     if "by" in before and any(w in ("owned", "controlled") for w in before):
         return True  # "the upmarket chain owned by the John Lewis Partnership"
     if "behind" in before:
@@ -260,10 +258,12 @@ def _named_group(toks: list[Tok], r: int) -> bool:
 
 
 def _owner_of_banner(toks: list[Tok], r: int) -> bool:
-    """ "the Casino group's city-centre chain": the possessive names the owner of the banner
-    the sentence is about. (A name's own "'s" stays inside the name's token: only "group's",
-    which the tokenizer keeps whole, shows here.)"""
+    """ "the Casino group's city-centre chain", "Casino's Monoprix banner": the possessive
+    names the owner of the banner the sentence is about. (A name's own "'s" stays inside the
+    name's token, marked ``poss``; "group's" the tokenizer keeps whole.)"""
     k = r + 1
+    if toks[r].poss and k < len(toks) and toks[k].ent >= 0 and not toks[k].actor:
+        return True  # "Casino's Monoprix banner"
     if k >= len(toks) or toks[k].low not in ("group's", "group’s"):
         return False
     for m in range(k + 1, min(len(toks), k + 4)):

@@ -579,16 +579,15 @@ def english_sentence(lex: Lexicon, article: Article, sentence: Sentence) -> list
         for k, ent in enumerate(ents):
             if ent.start <= start < ent.end:
                 rest = tok.text[ent.end - start :]
-                pair = next((j for j, e in enumerate(ents) if e.start == ent.end + 1), None)
-                if rest.startswith("-") and pair is not None:
-                    # "the Monoprix-Amazon tie-up": two names, each its own token
-                    tail = [Tok("-", "-", "-", "PUNCT"), _ent_tok(ents, pair)]
-                    skip_until = ents[pair].end
-                elif rest.startswith("-") and len(rest) > 1:
-                    tail = [Tok(rest, fold(rest), fold(rest))]  # "Loblaw-owned": the owner
-                    skip_until = ent.end
-                else:
-                    skip_until = ent.end
+                skip_until = ent.end
+                if rest.startswith("-"):
+                    pair = next((j for j, e in enumerate(ents) if e.start == ent.end + 1), None)
+                    if pair is not None:
+                        # "the Monoprix-Amazon tie-up": two names, each its own token
+                        tail = [Tok("-", "-", "-", "PUNCT"), _ent_tok(ents, pair)]
+                        skip_until = ents[pair].end
+                    elif len(rest) > 1:
+                        tail = [Tok(rest, fold(rest), fold(rest))]  # "Loblaw-owned": the owner
                 tok = _ent_tok(ents, k)
                 tok.poss = rest in ("'s", "’s")
                 break
